@@ -1,0 +1,61 @@
+// Runs the compiled integration suite (out/test/integration) inside the real extension host of
+// code-server 4.100.3 (VS Code 1.100.3), headless Chromium driving the workbench. Exits with the suite's code.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { repoRoot, startCodeServer, workbenchUrl, launchBrowser } = require('./code-server.cjs');
+
+const TIME_LIMIT_MS = Number(process.env.INTEGRATION_TIMEOUT_MS || 15 * 60_000);
+
+async function main() {
+  const testsEntry = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
+  if (!fs.existsSync(testsEntry)) throw new Error(`${testsEntry} is missing: run "npm run compile-tests" first`);
+  // A fresh copy of the sample workspace: tests write launch.json and copy checkpoints into it.
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-workspace-'));
+  fs.cpSync(path.join(repoRoot, 'test', 'workspace'), workspace, { recursive: true });
+  const logFile = path.join(repoRoot, 'test-results', 'code-server-integration.log');
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.writeFileSync(logFile, '');
+  const server = await startCodeServer({
+    workspace,
+    logFile,
+    settings: { 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false },
+  });
+  const browser = await launchBrowser();
+  let exitCode = 1;
+  try {
+    const page = await browser.newPage();
+    const done = new Promise((resolve) => {
+      page.exposeFunction('codeAutomationLog', (type, args) => {
+        const text = Array.isArray(args) ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(args);
+        (type === 'error' ? process.stderr : process.stdout).write(text + '\n');
+      });
+      page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
+    });
+    await page.goto(
+      workbenchUrl(server, { folder: workspace, extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration') }),
+    );
+    const timeout = new Promise((resolve) =>
+      setTimeout(() => {
+        console.error(`integration: no result after ${TIME_LIMIT_MS / 1000} s`);
+        resolve(1);
+      }, TIME_LIMIT_MS).unref(),
+    );
+    exitCode = await Promise.race([done, timeout]);
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(server.base, { recursive: true, force: true });
+  }
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,4 @@
+export * from './types';
+export { CATALOG } from './models';
+export * from './query';
+export { modelCard } from './card';
