@@ -24,6 +24,8 @@ export function run(): Promise<void> {
     timeout: 60_000,
     reporter: path.join(__dirname, '..', 'reporter.js'),
     reporterOptions: { label: 'integration' },
+    // MG_TEST_GREP narrows a run to one feature's tests while developing.
+    ...(process.env.MG_TEST_GREP ? { grep: process.env.MG_TEST_GREP } : {}),
   });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   return new Promise((resolve, reject) => {
