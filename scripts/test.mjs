@@ -11,10 +11,32 @@ const steps = {
   build: ['node', ['esbuild.config.mjs']],
   compile: ['node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']],
   lint: ['npm', ['run', '--silent', 'lint']],
-  unit: ['node', [mochaBin, ...reporter, '--reporter-option', 'label=unit', '--timeout', '120000', 'out/test/unit/**/*.test.js']],
+  unit: [
+    'node',
+    [
+      mochaBin,
+      ...reporter,
+      '--reporter-option',
+      'label=unit',
+      '--timeout',
+      '120000',
+      'out/test/unit/**/*.test.js',
+    ],
+  ],
   'install-code-server': ['bash', ['scripts/install-code-server.sh']],
   integration: ['node', ['scripts/run-integration.cjs']],
-  ui: ['node', [mochaBin, ...reporter, '--reporter-option', 'label=ui', '--timeout', '180000', 'out/test/ui/**/*.test.js']],
+  ui: [
+    'node',
+    [
+      mochaBin,
+      ...reporter,
+      '--reporter-option',
+      'label=ui',
+      '--timeout',
+      '180000',
+      'out/test/ui/**/*.test.js',
+    ],
+  ],
 };
 
 const plans = {

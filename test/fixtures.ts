@@ -4,7 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The repository root, from this file's compiled location (out/test/fixtures.js) or its source. */
-export const repoRoot = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}out${path.sep}`) ? '..' : '');
+export const repoRoot = path.resolve(
+  __dirname,
+  '..',
+  __dirname.includes(`${path.sep}out${path.sep}`) ? '..' : '',
+);
 
 export function fixturesDir(): string | undefined {
   const candidate = process.env.MODEL_GARDEN_FIXTURES ?? path.resolve(repoRoot, '..', 'shared', 'fixtures');
@@ -31,4 +35,15 @@ export function fixture(context: Mocha.Context, ...segments: string[]): string {
     context.skip();
   }
   return wanted!;
+}
+
+/** A file of ../shared/reference (the documents the catalog is checked against), or a skip. */
+export function reference(context: Mocha.Context, name: string): string {
+  const dir = process.env.MODEL_GARDEN_REFERENCE ?? path.resolve(repoRoot, '..', 'shared', 'reference');
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) {
+    console.log(`    skipped: reference document ${file} is absent`);
+    context.skip();
+  }
+  return file;
 }

@@ -1,8 +1,16 @@
 import { parseArgs } from 'node:util';
-import { CATALOG, FAMILIES, filterCatalog, shapeLabel, type CatalogModel, type Family } from '../core/catalog';
+import {
+  CATALOG,
+  FAMILIES,
+  filterCatalog,
+  shapeLabel,
+  type CatalogModel,
+  type Family,
+} from '../core/catalog';
 import { table, UsageError, type CliIo } from './io';
 
-export const usage = 'model-garden catalog [--json] [--family bert|bert-variant|albert|electra] [--search TEXT]';
+export const usage =
+  'model-garden catalog [--json] [--family bert|bert-variant|albert|electra] [--search TEXT]';
 
 /** The JSON shape of one model; stable for scripts. */
 export function catalogJson(model: CatalogModel) {
@@ -46,7 +54,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (family !== undefined && !FAMILIES.includes(family)) {
     throw new UsageError(`Unknown family "${values.family}". Use one of: ${FAMILIES.join(', ')}`);
   }
-  const models = values.family || values.search ? filterCatalog({ family, text: values.search }) : [...CATALOG];
+  const models =
+    values.family || values.search ? filterCatalog({ family, text: values.search }) : [...CATALOG];
   if (values.json) {
     io.out(JSON.stringify(models.map(catalogJson), null, 2));
   } else {

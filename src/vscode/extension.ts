@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
+import type { ModelGardenApi } from './api';
+import { registerCatalog } from './catalog/register';
 
-export interface ModelGardenApi {
-  readonly activationMs: number;
-}
+export type { ModelGardenApi } from './api';
 
-export function activate(_context: vscode.ExtensionContext): ModelGardenApi {
+export function activate(context: vscode.ExtensionContext): ModelGardenApi {
   const started = performance.now();
-  return { activationMs: performance.now() - started };
+  const api: ModelGardenApi = {
+    activationMs: 0,
+    catalog: registerCatalog(context),
+  };
+  // Each feature registers itself here with one line; heavy work (TensorFlow.js, checkpoint reads,
+  // tokenizing) is loaded lazily, never during activation.
+  api.activationMs = performance.now() - started;
+  return api;
 }
 
 export function deactivate(): void {}

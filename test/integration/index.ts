@@ -2,7 +2,7 @@
 // *.test.js of this folder with mocha and rejects when a test fails.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Mocha = require('mocha');
+import Mocha from 'mocha';
 
 function testFiles(dir: string): string[] {
   return fs
@@ -29,6 +29,8 @@ export function run(): Promise<void> {
   });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration tests failed`)) : resolve()));
+    mocha.run((failures) =>
+      failures > 0 ? reject(new Error(`${failures} integration tests failed`)) : resolve(),
+    );
   });
 }

@@ -27,7 +27,9 @@ export function requireModel(id: string): CatalogModel {
 }
 
 /** L/H/A of a configuration string such as `wwm_uncased_L-24_H-1024_A-16`. */
-export function parseConfigString(config: string): { layers: number; hidden: number; heads: number } | undefined {
+export function parseConfigString(
+  config: string,
+): { layers: number; hidden: number; heads: number } | undefined {
   const match = /_L-(\d+)_H-(\d+)_A-(\d+)$/.exec(config);
   if (!match) return undefined;
   return { layers: Number(match[1]), hidden: Number(match[2]), heads: Number(match[3]) };
@@ -54,7 +56,8 @@ export function matches(model: CatalogModel, filter: CatalogFilter): boolean {
   if (filter.family && model.family !== filter.family) return false;
   if (filter.size && sizeClass(model) !== filter.size) return false;
   if (filter.casing && model.casing !== filter.casing) return false;
-  if (filter.language && !model.language.toLowerCase().startsWith(filter.language.toLowerCase())) return false;
+  if (filter.language && !model.language.toLowerCase().startsWith(filter.language.toLowerCase()))
+    return false;
   const text = filter.text?.trim().toLowerCase();
   if (text) {
     const haystack = [

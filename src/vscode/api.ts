@@ -1,0 +1,11 @@
+import type { CatalogApi } from './catalog/register';
+
+/**
+ * What `activate` returns: used by other extensions and by the integration tests to observe state
+ * (tree contents, decorations, results) without scraping the UI.
+ */
+export interface ModelGardenApi {
+  /** Milliseconds `activate` took, measured inside it. */
+  activationMs: number;
+  readonly catalog: CatalogApi;
+}

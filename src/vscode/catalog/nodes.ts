@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import {
+  FAMILY_LABELS,
+  describe,
+  modelCard,
+  shapeLabel,
+  type CatalogModel,
+  type Family,
+} from '../../core/catalog';
+
+export interface FamilyNode {
+  readonly kind: 'family';
+  readonly family: Family;
+  readonly models: readonly CatalogModel[];
+}
+
+export interface ModelNode {
+  readonly kind: 'model';
+  readonly model: CatalogModel;
+}
+
+export interface DetailNode {
+  readonly kind: 'detail';
+  readonly model: CatalogModel;
+  readonly label: string;
+  readonly value: string;
+  readonly icon: string;
+  readonly url?: string;
+}
+
+export type CatalogNode = FamilyNode | ModelNode | DetailNode;
+
+/** The catalog id a command was invoked on: a tree node, a model id string, or an `{ id }` object. */
+export function modelIdOf(target: unknown): string | undefined {
+  if (typeof target === 'string') return target;
+  if (target && typeof target === 'object') {
+    const node = target as { model?: { id?: unknown }; id?: unknown };
+    if (node.model && typeof node.model.id === 'string') return node.model.id;
+    if (typeof node.id === 'string') return node.id;
+  }
+  return undefined;
+}
+
+export function detailNodes(model: CatalogModel): DetailNode[] {
+  const unknown = 'unknown';
+  const rows: DetailNode[] = [
+    {
+      kind: 'detail',
+      model,
+      label: 'Configuration',
+      value:
+        shapeLabel(model) +
+        (model.config ? ` (${model.config})` : '') +
+        (model.sizesVerified ? '' : ' — unverified'),
+      icon: 'symbol-ruler',
+    },
+    {
+      kind: 'detail',
+      model,
+      label: 'Vocabulary',
+      value: `${model.vocabSize} ${model.tokenizer === 'wordpiece' ? 'WordPiece' : 'SentencePiece'} · ${model.casing}`,
+      icon: 'symbol-text',
+    },
+    { kind: 'detail', model, label: 'Training data', value: model.trainingData, icon: 'database' },
+    {
+      kind: 'detail',
+      model,
+      label: 'Checkpoint',
+      value: model.checkpointUrl ?? 'none (TF-Hub only)',
+      // No click action: opening a multi-gigabyte tarball URL would start a browser download.
+      icon: 'package',
+    },
+    {
+      kind: 'detail',
+      model,
+      label: 'TF-Hub',
+      value: model.hubUrl ?? 'none',
+      icon: 'cloud',
+      url: model.hubUrl ?? undefined,
+    },
+    {
+      kind: 'detail',
+      model,
+      label: 'Preprocessing',
+      value: model.preprocessUrl ?? unknown,
+      icon: 'symbol-namespace',
+      url: model.preprocessUrl ?? undefined,
+    },
+  ];
+  return rows;
+}
+
+export function treeItem(node: CatalogNode): vscode.TreeItem {
+  switch (node.kind) {
+    case 'family': {
+      const item = new vscode.TreeItem(FAMILY_LABELS[node.family], vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `family:${node.family}`;
+      item.description = `${node.models.length} ${node.models.length === 1 ? 'model' : 'models'}`;
+      item.contextValue = 'family';
+      item.iconPath = new vscode.ThemeIcon('folder-library');
+      return item;
+    }
+    case 'model': {
+      const { model } = node;
+      const item = new vscode.TreeItem(model.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `model:${model.id}`;
+      item.description = describe(model);
+      const tooltip = new vscode.MarkdownString(modelCard(model));
+      tooltip.supportHtml = false;
+      item.tooltip = tooltip;
+      item.contextValue = ['model', model.checkpointUrl ? 'hasCheckpoint' : '', model.hubUrl ? 'hasHub' : '']
+        .filter(Boolean)
+        .join(' ');
+      item.iconPath = new vscode.ThemeIcon(
+        model.tokenizer === 'sentencepiece' ? 'symbol-event' : 'symbol-class',
+      );
+      return item;
+    }
+    case 'detail': {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+      item.id = `detail:${node.model.id}:${node.label}`;
+      item.description = node.value;
+      item.tooltip = `${node.label}: ${node.value}`;
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      item.contextValue = 'detail';
+      if (node.url) {
+        item.command = {
+          command: 'vscode.open',
+          title: 'Open',
+          arguments: [vscode.Uri.parse(node.url)],
+        };
+      }
+      return item;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+// Every command contributed in package.json has a handler in src/vscode, and every command the
+// extension registers is contributed. (The integration suite checks the same against the live host.)
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../fixtures';
+
+interface Manifest {
+  contributes: {
+    commands: { command: string; title: string; category?: string; icon?: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+    keybindings?: { command: string }[];
+    viewsWelcome?: { contents: string }[];
+  };
+  activationEvents: string[];
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+
+function sourceFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory()
+        ? sourceFiles(path.join(dir, e.name))
+        : e.name.endsWith('.ts')
+          ? [path.join(dir, e.name)]
+          : [],
+    );
+}
+
+function registeredCommands(): Set<string> {
+  const ids = new Set<string>();
+  for (const file of sourceFiles(path.join(repoRoot, 'src', 'vscode'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/register(?:TextEditor)?Command\(\s*['"`]([\w.]+)['"`]/g))
+      ids.add(match[1]);
+  }
+  return ids;
+}
+
+describe('package.json contributions', () => {
+  const contributed = manifest.contributes.commands.map((c) => c.command);
+
+  it('every contributed command has a handler', () => {
+    const registered = registeredCommands();
+    assert.deepEqual(
+      contributed.filter((id) => !registered.has(id)),
+      [],
+    );
+  });
+
+  it('every registered command is contributed', () => {
+    assert.deepEqual(
+      [...registeredCommands()].filter((id) => !contributed.includes(id)),
+      [],
+    );
+  });
+
+  it('every command has a title, the Model Garden category and a codicon', () => {
+    for (const command of manifest.contributes.commands) {
+      assert.ok(command.title, command.command);
+      assert.equal(command.category, 'Model Garden', command.command);
+      assert.match(command.icon ?? '', /^\$\([\w-]+\)$/, command.command);
+    }
+  });
+
+  it('menus, keybindings and welcome links name contributed commands only', () => {
+    const referenced = [
+      ...Object.values(manifest.contributes.menus)
+        .flat()
+        .map((m) => m.command),
+      ...(manifest.contributes.keybindings ?? []).map((k) => k.command),
+      ...(manifest.contributes.viewsWelcome ?? []).flatMap((w) =>
+        [...w.contents.matchAll(/command:([\w.]+)/g)].map((m) => m[1]),
+      ),
+    ];
+    assert.deepEqual(
+      referenced.filter((id) => !contributed.includes(id)),
+      [],
+    );
+  });
+
+  it('hides the catalog item commands from the palette (they need a model)', () => {
+    const paletteHidden = new Set(
+      (manifest.contributes.menus.commandPalette ?? [])
+        .filter((m) => m.when === 'false')
+        .map((m) => m.command),
+    );
+    for (const id of ['copyCheckpointUrl', 'copyHubHandle', 'openOnHub']) {
+      assert.ok(paletteHidden.has(`modelGarden.catalog.${id}`), id);
+    }
+  });
+
+  it('leaves activationEvents empty: contributions activate the extension', () => {
+    assert.deepEqual(manifest.activationEvents, []);
+  });
+});
