@@ -4,13 +4,25 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const util = require('node:util');
 const { repoRoot, startCodeServer, workbenchUrl, launchBrowser } = require('./code-server.cjs');
+
+// Workbench chatter that says nothing about the tests (the gallery lookup fails offline by design).
+const NOISE = [
+  /ENOTFOUND/,
+  /^Creating a socket/,
+  /^Resolv(ing|ed) connection token/,
+  /^\[Service Worker\]/,
+  /^Updating additional builtin/,
+  /^ChatSessionStore/,
+];
 
 const TIME_LIMIT_MS = Number(process.env.INTEGRATION_TIMEOUT_MS || 15 * 60_000);
 
 async function main() {
   const testsEntry = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
-  if (!fs.existsSync(testsEntry)) throw new Error(`${testsEntry} is missing: run "npm run compile-tests" first`);
+  if (!fs.existsSync(testsEntry))
+    throw new Error(`${testsEntry} is missing: run "npm run compile-tests" first`);
   // A fresh copy of the sample workspace: tests write launch.json and copy checkpoints into it.
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-workspace-'));
   fs.cpSync(path.join(repoRoot, 'test', 'workspace'), workspace, { recursive: true });
@@ -28,13 +40,17 @@ async function main() {
     const page = await browser.newPage();
     const done = new Promise((resolve) => {
       page.exposeFunction('codeAutomationLog', (type, args) => {
-        const text = Array.isArray(args) ? args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ') : String(args);
+        const text = Array.isArray(args) ? util.format(...args) : String(args);
+        if (NOISE.some((pattern) => pattern.test(text))) return;
         (type === 'error' ? process.stderr : process.stdout).write(text + '\n');
       });
       page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
     });
     await page.goto(
-      workbenchUrl(server, { folder: workspace, extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration') }),
+      workbenchUrl(server, {
+        folder: workspace,
+        extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration'),
+      }),
     );
     const timeout = new Promise((resolve) =>
       setTimeout(() => {
