@@ -1,0 +1,14 @@
+// Local inference with TensorFlow.js: the encoder forward pass, its heads, backend selection.
+export * from './types';
+export { EncoderModel } from './model';
+export { WeightShapeError } from './upload';
+export {
+  BACKEND_PREFERENCES,
+  initBackend,
+  isBackendPreference,
+  bundledWasmDir,
+  type BackendChoice,
+  type BackendName,
+  type BackendPreference,
+} from './backend';
+export { bertConfig, syntheticWeights, type SyntheticOptions } from './synthetic';
