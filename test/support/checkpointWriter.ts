@@ -67,7 +67,7 @@ class BlockBuilder {
   private bytes: number[] = [];
   private restarts: number[] = [0];
   private counter = 0;
-  private last = new Uint8Array(0);
+  private last: Uint8Array = new Uint8Array(0);
   entries = 0;
   constructor(private readonly interval: number) {}
   add(key: Uint8Array, value: readonly number[]): void {
@@ -151,7 +151,7 @@ export async function writeCheckpoint(
   const blockSize = options.blockSize ?? 262144;
   const index = new BlockBuilder(1);
   let block = new BlockBuilder(16);
-  let lastKey = new Uint8Array(0);
+  let lastKey: Uint8Array = new Uint8Array(0);
   const flush = () => {
     const [off, size] = writeBlock(block.finish(), true);
     index.add(lastKey, [...varint(off), ...varint(size)]);
