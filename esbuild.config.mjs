@@ -1,7 +1,7 @@
 // Bundles the extension (Node/CommonJS, `vscode` external), the CLI, and later the workers and
 // webview scripts. `node esbuild.config.mjs [--watch] [--production]`.
 import * as esbuild from 'esbuild';
-import { chmod } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -28,7 +28,16 @@ const builds = [
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The inference engine's worker_threads entry (TensorFlow.js stays off the extension host thread).
+  { ...common, entryPoints: ['src/core/inference/worker.ts'], outfile: 'dist/inferenceWorker.js' },
 ];
+
+// tfjs-backend-wasm's binaries, found through setWasmPaths(dist/wasm/) by the bundles.
+const wasmSource = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+await mkdir('dist/wasm', { recursive: true });
+for (const file of (await readdir(wasmSource)).filter((name) => name.endsWith('.wasm'))) {
+  await copyFile(`${wasmSource}/${file}`, `dist/wasm/${file}`);
+}
 
 if (watch) {
   for (const options of builds) {

@@ -64,7 +64,11 @@ export async function initBackend(
   requested: BackendPreference = 'auto',
   options: BackendOptions = {},
 ): Promise<BackendChoice> {
-  if (current && current.requested === requested && tf.getBackend() === current.name) return current;
+  const cached = !options.loaders && !options.wasmDir;
+  if (cached && current && current.requested === requested && tf.getBackend() === current.name)
+    return current;
+  // Production mode: no debug checks, and no console advice to install tfjs-node on every start.
+  tf.enableProdMode();
   const loaders = { ...defaultLoaders, ...options.loaders };
   const order: BackendName[] =
     requested === 'auto' || requested === 'tensorflow'
@@ -80,8 +84,9 @@ export async function initBackend(
       if (!tf.findBackendFactory(name)) throw new Error(`backend "${name}" did not register`);
       if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialize`);
       await tf.ready();
-      current = { name, requested, label: await describe(name), fallbacks };
-      return current;
+      const choice = { name, requested, label: await describe(name), fallbacks };
+      if (cached) current = choice;
+      return choice;
     } catch (error) {
       fallbacks.push(`${name}: ${firstLine(error)}`);
     }

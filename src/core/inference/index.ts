@@ -12,3 +12,10 @@ export {
   type BackendPreference,
 } from './backend';
 export { bertConfig, syntheticWeights, type SyntheticOptions } from './synthetic';
+export {
+  InferenceClient,
+  InferenceWorkerError,
+  defaultWorkerPath,
+  type InferenceClientOptions,
+} from './client';
+export type { ModelSource, ModelInfo, LoadProgress, WireRunOptions } from './protocol';
