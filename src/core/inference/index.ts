@@ -19,3 +19,4 @@ export {
   type InferenceClientOptions,
 } from './client';
 export type { ModelSource, ModelInfo, LoadProgress, WireRunOptions } from './protocol';
+export { encoderMatmulFlops } from './flops';

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import {
+  BACKEND_PREFERENCES,
+  EncoderModel,
+  bertConfig,
+  encoderMatmulFlops,
+  initBackend,
+  isBackendPreference,
+  syntheticWeights,
+} from '../core/inference';
+import { UsageError, type CliIo } from './io';
+
+export const usage =
+  'model-garden bench [--layers 12] [--hidden 768] [--heads 12] [--intermediate 4*hidden] [--seq 128] [--batch 1] [--runs 5] [--backend auto|tensorflow|wasm|cpu] [--json]';
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      layers: { type: 'string' },
+      hidden: { type: 'string' },
+      heads: { type: 'string' },
+      intermediate: { type: 'string' },
+      seq: { type: 'string' },
+      batch: { type: 'string' },
+      runs: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const backendName = values.backend!;
+  if (!isBackendPreference(backendName)) {
+    throw new UsageError(`Unknown backend "${backendName}". Use one of: ${BACKEND_PREFERENCES.join(', ')}`);
+  }
+  const hidden = positiveInt('hidden', values.hidden, 768);
+  const heads = positiveInt('heads', values.heads, 12);
+  if (hidden % heads !== 0) throw new UsageError(`--hidden ${hidden} is not divisible by --heads ${heads}`);
+  const seq = positiveInt('seq', values.seq, 128);
+  const config = bertConfig({
+    hiddenSize: hidden,
+    numHeads: heads,
+    numLayers: positiveInt('layers', values.layers, 12),
+    intermediateSize: positiveInt('intermediate', values.intermediate, hidden * 4),
+    maxPositionEmbeddings: Math.max(512, seq),
+  });
+  const batch = positiveInt('batch', values.batch, 1);
+  const runs = positiveInt('runs', values.runs, 5);
+  const backend = await initBackend(backendName);
+  const model = new EncoderModel(syntheticWeights(config, { seed: 1 }));
+  try {
+    const inputIds = Int32Array.from({ length: batch * seq }, (_, i) => (i * 7919) % config.vocabSize);
+    const input = { batch, seqLength: seq, inputIds };
+    await model.run(input); // warm-up: kernels compiled, buffers allocated
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      await model.run(input);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    const gflop = encoderMatmulFlops(config, seq, batch) / 1e9;
+    const summary = {
+      backend: backend.name,
+      backendLabel: backend.label,
+      fallbacks: backend.fallbacks,
+      layers: config.numLayers,
+      hidden,
+      heads,
+      intermediate: config.intermediateSize,
+      seq,
+      batch,
+      runs,
+      medianMs: Number(median.toFixed(2)),
+      minMs: Number(times[0]!.toFixed(2)),
+      gflop: Number(gflop.toFixed(3)),
+      gflopPerSecond: Number((gflop / (median / 1000)).toFixed(2)),
+    };
+    if (values.json) io.out(JSON.stringify(summary, null, 2));
+    else {
+      io.out(
+        `backend ${backend.label}${backend.fallbacks.length ? ` (not used: ${backend.fallbacks.join('; ')})` : ''}\n` +
+          `encoder L=${config.numLayers} H=${hidden} A=${heads} FFN=${config.intermediateSize}, batch ${batch} × seq ${seq}: ` +
+          `median ${summary.medianMs} ms (min ${summary.minMs} ms, ${runs} runs), ${summary.gflop} GFLOP, ${summary.gflopPerSecond} GFLOP/s`,
+      );
+    }
+    return 0;
+  } finally {
+    model.dispose();
+  }
+}
