@@ -9,6 +9,7 @@ interface Command {
 /** Subcommands, loaded on demand so that `catalog` does not pay for TensorFlow.js. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   catalog: async () => import('./cli/catalog'),
+  bench: async () => import('./cli/bench'),
 };
 
 function help(): string {
