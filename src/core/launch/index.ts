@@ -1,0 +1,15 @@
+// Launch configurations for official/nlp/train.py: spec, builders, --params_override grammar,
+// validation, targets (launch.json, tasks.json, shells, Cloud TPU VM, Vertex AI) and file editing.
+export * from './args';
+export * from './build';
+export * from './checkFile';
+export * from './encoder';
+export * from './experiments';
+export * from './jsonc';
+export * from './overrides';
+export * from './problems';
+export * from './quote';
+export * from './scan';
+export * from './spec';
+export * from './targets';
+export * from './validate';
