@@ -52,6 +52,13 @@ export class OverrideFormatError extends Error {
 }
 
 const KEY = /[a-zA-Z][\w.]*/y;
+const KEY_SHAPE = /^[a-zA-Z]\w*(\.[a-zA-Z]\w*)*$/;
+/** Key parts PyYAML's resolvers turn into booleans or null (so the key would not match the config). */
+const YAML_SPECIAL_WORD =
+  /^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+const VALID_KEY = {
+  test: (key: string) => KEY_SHAPE.test(key) && !key.split('.').some((part) => YAML_SPECIAL_WORD.test(part)),
+};
 
 /**
  * Matches one value at `pos` like `_PARAM_RE`: `'…'`, `"…"`, a run without `,` or `[`, or `[…]`,
@@ -109,6 +116,16 @@ export function parseOverrides(text: string): ParsedOverrides {
       return { pairs, error: { offset: pos, message: `expected "key=value" at "${excerpt(text, pos)}"` } };
     }
     const keyEnd = pos + key[0].length;
+    if (!VALID_KEY.test(key[0])) {
+      // train.py re-parses `rest.of.key=value` per dot level, so every part must start with a letter.
+      return {
+        pairs,
+        error: {
+          offset: pos,
+          message: `"${key[0]}": every part of a dotted key must start with a letter and not be a YAML word such as on/off/yes/no`,
+        },
+      };
+    }
     cursor++;
     while (cursor < text.length && /\s/.test(text[cursor])) cursor++;
     const value = matchValue(text, cursor);
@@ -200,21 +217,26 @@ export function formatValue(key: string, value: OverrideValue): string {
     throw new OverrideFormatError(key, `${key}: the value contains a control character or line break`);
   }
   // Values train.py auto-quotes (gs://…, /abs/path) stay bare as in the documented examples.
-  const bare =
-    (SAFE_BARE.test(text) || (isAutoQuoted(text) && AUTO_QUOTED_SAFE.test(text))) &&
-    !WINDOWS_DRIVE.test(text) &&
-    typedAs(text, text);
-  if (bare) return text;
-  const quoted = `'${text.replace(/'/g, "''")}'`;
-  if (!typedAs(quoted, text)) {
+  const bare = SAFE_BARE.test(text) || (isAutoQuoted(text) && AUTO_QUOTED_SAFE.test(text));
+  const candidates = [
+    ...(bare && !WINDOWS_DRIVE.test(text) ? [text] : []),
+    `'${text.replace(/'/g, "''")}'`,
+    // YAML double quotes with every `"` and `\\` escaped: no literal quote can end the value early.
+    `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\x22')}"`,
+  ];
+  const written = candidates.find((raw) => typedAs(raw, text));
+  if (written === undefined) {
     throw new OverrideFormatError(key, `${key}: the value ${JSON.stringify(text)} cannot be written`);
   }
-  return quoted;
+  return written;
 }
 
+/** Whether `raw` is read back as `expected`, alone and followed by another pair. */
 function typedAs(raw: string, expected: string): boolean {
-  const match = matchValue(raw, 0);
-  if (!match || match.raw !== raw) return false;
+  for (const context of [raw, `${raw},z=1`]) {
+    const match = matchValue(context, 0);
+    if (!match || match.raw !== raw) return false;
+  }
   try {
     return typeValue(isAutoQuoted(raw) ? `'${raw}'` : raw) === expected;
   } catch {
@@ -226,7 +248,7 @@ function typedAs(raw: string, expected: string): boolean {
 export function formatOverrides(overrides: readonly Override[]): string {
   return overrides
     .map((override) => {
-      if (!/^[a-zA-Z][\w.]*$/.test(override.key)) {
+      if (!VALID_KEY.test(override.key)) {
         throw new OverrideFormatError(override.key, `"${override.key}" is not a valid override key`);
       }
       return `${override.key}=${formatValue(override.key, override.value)}`;
