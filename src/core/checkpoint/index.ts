@@ -15,3 +15,8 @@ export {
   type TrackableObject,
   type ObjectGraphName,
 } from './objectGraph';
+export * from './naming';
+export * from './config';
+export * from './mapping';
+export * from './report';
+export * from './discover';
