@@ -10,6 +10,7 @@ interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   catalog: async () => import('./cli/catalog'),
   bench: async () => import('./cli/bench'),
+  inspect: async () => import('./cli/inspect'),
 };
 
 function help(): string {
