@@ -4,10 +4,13 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as http from 'node:http';
 import {
   DownloadError,
   downloadFile,
   parseContentRange,
+  proxyAwareFetch,
+  proxyFor,
   type DownloadProgress,
 } from '../../src/core/download';
 import { bytesOf, dropAfter, serveBytes, TestServer } from './download-server';
@@ -264,5 +267,57 @@ describe('download: downloadFile against a local server', function () {
     assert.deepEqual(parseContentRange('bytes 0-9/*'), { start: 0, total: null });
     assert.equal(parseContentRange('items 1-2/3'), undefined);
     assert.equal(parseContentRange(null), undefined);
+  });
+});
+
+describe('download: proxies', function () {
+  it('chooses the proxy from the explicit setting, HTTPS_PROXY/HTTP_PROXY and NO_PROXY', function () {
+    const env = {
+      HTTPS_PROXY: 'http://p:1',
+      HTTP_PROXY: 'http://q:2',
+      NO_PROXY: '.internal, example.org:8080',
+    };
+    assert.equal(proxyFor('https://tfhub.dev/x', { env }), 'http://p:1');
+    assert.equal(proxyFor('http://tfhub.dev/x', { env }), 'http://q:2');
+    assert.equal(proxyFor('https://a.b.internal/x', { env }), undefined);
+    assert.equal(proxyFor('http://example.org:8080/x', { env }), undefined);
+    assert.equal(proxyFor('http://example.org/x', { env }), 'http://q:2');
+    assert.equal(proxyFor('https://tfhub.dev/x', { env, explicit: 'http://vs:3' }), 'http://vs:3');
+    assert.equal(proxyFor('http://127.0.0.1:9/x', { env }), undefined);
+    assert.equal(proxyFor('https://tfhub.dev/x', { env: {} }), undefined);
+    assert.equal(proxyAwareFetch({ env: {} }), undefined);
+  });
+
+  it('tunnels a download through an HTTP CONNECT proxy', async function () {
+    const server = await new TestServer().start();
+    const data = bytesOf(50_000, 3);
+    server.on('/f', (req, res) => serveBytes(req, res, data));
+    const connects: string[] = [];
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      connects.push(String(req.url));
+      const [host, port] = String(req.url).split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-proxy-'));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+      const viaProxy = proxyAwareFetch({ explicit: proxyUrl, env: {}, bypassLoopback: false })!;
+      await downloadFile(server.url('/f'), path.join(dir, 'f'), { ...fast, fetch: viaProxy });
+      assert.deepEqual(await fs.promises.readFile(path.join(dir, 'f')), data);
+      assert.deepEqual(connects, [`127.0.0.1:${server.port}`]);
+    } finally {
+      proxy.close();
+      await server.close();
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
   });
 });

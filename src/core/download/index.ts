@@ -25,3 +25,4 @@ export {
   type EntryState,
   type FetchRequest,
 } from './cache';
+export { bypassesProxy, proxyAwareFetch, proxyFor, type ProxyOptions } from './proxy';
