@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   BACKEND_PREFERENCES,
@@ -6,12 +7,13 @@ import {
   encoderMatmulFlops,
   initBackend,
   isBackendPreference,
+  stopWasmThreads,
   syntheticWeights,
 } from '../core/inference';
 import { UsageError, type CliIo } from './io';
 
 export const usage =
-  'model-garden bench [--layers 12] [--hidden 768] [--heads 12] [--intermediate 4*hidden] [--seq 128] [--batch 1] [--runs 5] [--backend auto|tensorflow|wasm|cpu] [--json]';
+  'model-garden bench [--layers 12] [--hidden 768] [--heads 12] [--intermediate 4*hidden] [--seq 128] [--batch 1] [--runs 5] [--threads N] [--backend auto|tensorflow|wasm|cpu] [--json]';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -33,6 +35,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       batch: { type: 'string' },
       runs: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     strict: true,
@@ -54,7 +57,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   });
   const batch = positiveInt('batch', values.batch, 1);
   const runs = positiveInt('runs', values.runs, 5);
-  const backend = await initBackend(backendName);
+  const threads = positiveInt('threads', values.threads, Math.min(4, os.availableParallelism()));
+  const backend = await initBackend(backendName, { threads });
   const model = new EncoderModel(syntheticWeights(config, { seed: 1 }));
   try {
     const inputIds = Int32Array.from({ length: batch * seq }, (_, i) => (i * 7919) % config.vocabSize);
@@ -96,5 +100,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } finally {
     model.dispose();
+    stopWasmThreads();
   }
 }

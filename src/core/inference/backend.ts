@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { enableWasmThreads, withCoreCount } from './wasmThreads';
 
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
@@ -20,7 +21,7 @@ export interface BackendChoice {
 /** How each backend is made available; replaceable in tests. Each throws when unavailable. */
 export interface BackendLoaders {
   tensorflow(): void;
-  wasm(wasmDir: string | undefined): void;
+  wasm(wasmDir: string | undefined, threads: number): void;
   cpu(): void;
 }
 
@@ -28,6 +29,11 @@ export interface BackendOptions {
   /** Folder holding the tfjs-backend-wasm `.wasm` files (the bundle's `dist/wasm/`). */
   readonly wasmDir?: string;
   readonly loaders?: Partial<BackendLoaders>;
+  /**
+   * Threads for the wasm backend (default 1). More than one starts Emscripten pthread workers that
+   * keep the process alive: use it in a worker or a process that is terminated when done.
+   */
+  readonly threads?: number;
 }
 
 export const defaultLoaders: BackendLoaders = {
@@ -36,10 +42,11 @@ export const defaultLoaders: BackendLoaders = {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
   },
-  wasm(wasmDir) {
+  wasm(wasmDir, threads) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     if (wasmDir) wasm.setWasmPaths(wasmDir.endsWith(path.sep) ? wasmDir : wasmDir + path.sep);
+    if (threads > 1) enableWasmThreads(threads, wasmDir);
   },
   cpu() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -79,11 +86,16 @@ export async function initBackend(
   const fallbacks: string[] = [];
   for (const name of order) {
     try {
-      if (name === 'wasm') loaders.wasm(options.wasmDir ?? bundledWasmDir());
+      const threads = name === 'wasm' ? Math.max(1, Math.floor(options.threads ?? 1)) : 1;
+      if (name === 'wasm') loaders.wasm(options.wasmDir ?? bundledWasmDir(), threads);
       else loaders[name]();
       if (!tf.findBackendFactory(name)) throw new Error(`backend "${name}" did not register`);
-      if (!(await tf.setBackend(name))) throw new Error(`backend "${name}" failed to initialize`);
-      await tf.ready();
+      const started = await withCoreCount(threads, async () => {
+        const ok = await tf.setBackend(name);
+        await tf.ready();
+        return ok;
+      });
+      if (!started) throw new Error(`backend "${name}" failed to initialize`);
       const choice = { name, requested, label: await describe(name), fallbacks };
       if (cached) current = choice;
       return choice;
@@ -97,8 +109,11 @@ export async function initBackend(
 async function describe(name: BackendName): Promise<string> {
   if (name !== 'wasm') return name === 'tensorflow' ? 'tensorflow (tfjs-node)' : 'cpu (JavaScript)';
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
-  return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads ? 'threads' : '1 thread'})`;
+  type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as WasmModule;
+  const threads = wasm.getThreadsCount();
+  return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
 
 function firstLine(error: unknown): string {

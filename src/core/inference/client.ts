@@ -1,6 +1,7 @@
 // The owner's side of the inference worker: one worker_threads worker, requests with ids, load
 // progress, cancellation through AbortSignal, and a restart after the worker dies.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice, BackendPreference } from './backend';
@@ -20,6 +21,8 @@ export interface InferenceClientOptions {
   /** The worker script; default: `inferenceWorker.js` (bundle) or `worker.js` (compiled) beside this file. */
   readonly workerPath?: string;
   readonly wasmDir?: string;
+  /** wasm backend threads (default: the machine's cores, at most 4). */
+  readonly threads?: number;
 }
 
 /** An error raised inside the worker, with its original name and code. */
@@ -120,7 +123,12 @@ export class InferenceClient {
     worker.on('error', (error) => this.died(worker, error));
     worker.on('exit', (code) => this.died(worker, new Error(`The inference worker exited (code ${code}).`)));
     worker.unref();
-    this.post({ type: 'init', backend: this.options.backend ?? 'auto', wasmDir: this.options.wasmDir });
+    this.post({
+      type: 'init',
+      backend: this.options.backend ?? 'auto',
+      wasmDir: this.options.wasmDir,
+      threads: this.options.threads ?? Math.min(4, os.availableParallelism()),
+    });
     return worker;
   }
 

@@ -20,3 +20,4 @@ export {
 } from './client';
 export type { ModelSource, ModelInfo, LoadProgress, WireRunOptions } from './protocol';
 export { encoderMatmulFlops } from './flops';
+export { stopWasmThreads } from './wasmThreads';

@@ -47,7 +47,12 @@ export interface LoadProgress {
 export type WireRunOptions = Omit<RunOptions, 'isCancelled'>;
 
 export type ToWorker =
-  | { readonly type: 'init'; readonly backend: BackendPreference; readonly wasmDir?: string }
+  | {
+      readonly type: 'init';
+      readonly backend: BackendPreference;
+      readonly wasmDir?: string;
+      readonly threads?: number;
+    }
   | { readonly type: 'load'; readonly id: number; readonly source: ModelSource }
   | {
       readonly type: 'run';

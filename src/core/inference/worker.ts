@@ -24,7 +24,7 @@ export class InferenceEngine {
   handle(message: ToWorker): void {
     switch (message.type) {
       case 'init':
-        this.backend = initBackend(message.backend, { wasmDir: message.wasmDir });
+        this.backend = initBackend(message.backend, { wasmDir: message.wasmDir, threads: message.threads });
         this.backend.then(
           (backend) => this.post({ type: 'ready', backend }),
           (error: unknown) => this.post({ type: 'init-failed', error: wire(error) }),
