@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   catalog: async () => import('./cli/catalog'),
   bench: async () => import('./cli/bench'),
   inspect: async () => import('./cli/inspect'),
+  download: async () => import('./cli/download'),
+  cache: async () => import('./cli/cache'),
 };
 
 function help(): string {
