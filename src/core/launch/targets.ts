@@ -3,6 +3,7 @@
 // CustomJob spec.
 import { stringify as stringifyYaml } from 'yaml';
 import { envPrefix, joinCommand, quoteBash, type Shell } from './quote';
+import { problem, type Problem } from './problems';
 import { launcherArgs, specArgs, specArgv, type TrainSpec } from './spec';
 
 export type Target = 'shell' | 'powershell' | 'cmd' | 'launch' | 'task' | 'vertex' | 'tpu';
@@ -186,4 +187,22 @@ export function toVertexCustomJob(spec: TrainSpec, options: VertexOptions): stri
   const name = options.displayName ?? `${spec.experiment.replace(/\//g, '-')}-${spec.mode}`;
   const header = `# gcloud ai custom-jobs create --region=REGION --display-name=${quoteBash(name)} --config=THIS_FILE\n`;
   return header + stringifyYaml({ workerPoolSpecs: pools }, { lineWidth: 0 });
+}
+
+/** Cloud targets cannot read the local disk: model_dir, checkpoint and data must be gs:// (or similar). */
+export function cloudPathProblems(spec: TrainSpec): Problem[] {
+  const paths: [string, unknown][] = [['--model_dir', spec.modelDir]];
+  for (const o of spec.overrides) {
+    if (/(init_checkpoint|input_path|vocab_file|hub_module_url)$/.test(o.key)) paths.push([o.key, o.value]);
+  }
+  return paths
+    .filter(
+      ([, value]) => typeof value === 'string' && value !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value),
+    )
+    .map(([name, value]) =>
+      problem(
+        'target-needs-cloud-paths',
+        `${name}=${String(value)} is a local path; a Cloud TPU VM or Vertex AI job reads gs:// paths only.`,
+      ),
+    );
 }
