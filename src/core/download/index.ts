@@ -26,3 +26,4 @@ export {
   type FetchRequest,
 } from './cache';
 export { bypassesProxy, proxyAwareFetch, proxyFor, type ProxyOptions } from './proxy';
+export { defaultCacheDir } from './cacheDir';
