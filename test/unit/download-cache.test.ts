@@ -256,3 +256,61 @@ describe('download: sources and URL overrides', function () {
     assert.equal(overridesFromMap({})(MODEL, 'hub'), undefined);
   });
 });
+
+describe('download: assets for other features', function () {
+  it('finds the tokenizer file and checkpoint prefix of complete entries only', async function () {
+    const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-assets-'));
+    try {
+      const cache = new ModelCache(root);
+      const write = async (kind: DownloadKind, assets: Record<string, unknown>, files: string[]) => {
+        const dir = path.join(root, MODEL, kind);
+        for (const f of files) {
+          await fs.promises.mkdir(path.dirname(path.join(dir, 'files', f)), { recursive: true });
+          await fs.promises.writeFile(path.join(dir, 'files', f), 'x');
+        }
+        const manifest = {
+          version: 1,
+          modelId: MODEL,
+          kind,
+          url: 'u',
+          finalUrl: 'u',
+          size: 1,
+          sha256: '0',
+          date: '',
+          state: 'complete',
+          assets,
+        };
+        await fs.promises.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      };
+      assert.equal(await cache.tokenizerFile(MODEL), undefined);
+      const none = {
+        vocab: null,
+        sentencepiece: null,
+        checkpointPrefix: null,
+        savedModel: null,
+        configs: [],
+      };
+      await write(
+        'checkpoint',
+        { ...none, vocab: 'raw/vocab.txt', checkpointPrefix: 'raw/bert_model.ckpt' },
+        ['raw/vocab.txt'],
+      );
+      assert.deepEqual(await cache.tokenizerFile(MODEL), {
+        kind: 'wordpiece',
+        path: path.join(root, MODEL, 'checkpoint', 'files', 'raw', 'vocab.txt'),
+        from: 'checkpoint',
+      });
+      assert.equal(
+        await cache.checkpointPrefix(MODEL),
+        path.join(root, MODEL, 'checkpoint', 'files', 'raw', 'bert_model.ckpt'),
+      );
+      await write('tokenizer', { ...none, sentencepiece: 'assets/sp.model' }, ['assets/sp.model']);
+      assert.equal((await cache.tokenizerFile(MODEL))?.from, 'tokenizer');
+      // Without its manifest, a download is not used.
+      await fs.promises.rm(path.join(root, MODEL, 'tokenizer', 'manifest.json'));
+      assert.equal((await cache.tokenizerFile(MODEL))?.from, 'checkpoint');
+    } finally {
+      await fs.promises.rm(root, { recursive: true, force: true });
+    }
+  });
+});

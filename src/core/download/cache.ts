@@ -414,4 +414,27 @@ export class ModelCache {
       savedModel: abs(manifest.assets.savedModel),
     };
   }
+
+  /**
+   * The vocabulary or SentencePiece model of a model, from whichever complete download has one
+   * (tokenizer assets first, then the checkpoint, then the TF-Hub SavedModel).
+   */
+  async tokenizerFile(
+    modelId: string,
+  ): Promise<
+    | { readonly kind: 'wordpiece' | 'sentencepiece'; readonly path: string; readonly from: DownloadKind }
+    | undefined
+  > {
+    for (const from of ['tokenizer', 'checkpoint', 'hub'] as const) {
+      const paths = await this.assetPaths(modelId, from);
+      if (paths?.vocab) return { kind: 'wordpiece', path: paths.vocab, from };
+      if (paths?.sentencepiece) return { kind: 'sentencepiece', path: paths.sentencepiece, from };
+    }
+    return undefined;
+  }
+
+  /** The checkpoint prefix (`task.init_checkpoint`) of a complete checkpoint download. */
+  async checkpointPrefix(modelId: string): Promise<string | undefined> {
+    return (await this.assetPaths(modelId, 'checkpoint'))?.checkpointPrefix;
+  }
 }
