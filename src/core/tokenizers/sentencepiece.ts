@@ -22,6 +22,7 @@ interface Segment {
 }
 
 const UNK_PENALTY = 10;
+const FLT_MIN = 1.1754943508222875e-38;
 
 export class SentencePieceTokenizer implements Tokenizer {
   readonly kind = 'sentencepiece' as const;
@@ -77,7 +78,9 @@ export class SentencePieceTokenizer implements Tokenizer {
       );
     this.unkId = unk;
     this.unkScore = Math.fround(minScore - UNK_PENALTY);
-    this.maxScore = maxScore;
+    // unigram_model.cc starts max_score_ at FLT_MIN (the smallest positive float), so with all-negative scores the
+    // user-defined bonus `length * max_score_ - 0.1` is about -0.1; matching that keeps float32 ties identical.
+    this.maxScore = Math.max(FLT_MIN, maxScore);
     this.maxPieceLength = maxLen;
     this.normalizer = new SpmNormalizer(model.normalizer, userDefined, model.treatWhitespaceAsSuffix);
     const find = (...names: string[]) =>
@@ -189,7 +192,12 @@ export class SentencePieceTokenizer implements Tokenizer {
     push(this.pieceToId(',')!, commaAt, seg.end);
   }
 
-  /** Best segmentation of a normalized string (EncodeOptimized), adjacent unknowns merged. */
+  /**
+   * Best segmentation of a normalized string, as SentencePiece's EncodeOptimized: path scores are stored as
+   * float32, but a candidate (piece score + path score) is formed and compared in double precision (the score
+   * expression is a double because of the user-defined bonus `length * max_score - 0.1`), while the unknown
+   * candidate is a float32 sum. Ties keep the earliest start. Adjacent unknown pieces are merged into one.
+   */
   viterbi(text: string): Segment[] {
     const size = text.length;
     if (size === 0) return [];
@@ -212,11 +220,11 @@ export class SentencePieceTokenizer implements Tokenizer {
         if (type === PieceType.Unused) continue;
         const score =
           type === PieceType.UserDefined
-            ? utf8Length(text, start, end) * this.maxScore - 0.1
+            ? Math.fround(utf8Length(text, start, end) * this.maxScore) - 0.1
             : this.scores[id];
-        const candidate = Math.fround(score + base);
+        const candidate = score + base;
         if (bestStart[end] === -1 || candidate > bestScore[end]) {
-          bestScore[end] = candidate;
+          bestScore[end] = Math.fround(candidate);
           bestStart[end] = start;
           bestId[end] = id;
         }

