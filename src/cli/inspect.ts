@@ -3,6 +3,7 @@ import {
   CheckpointReader,
   describeCheckpoint,
   discoverModel,
+  formatBytes,
   parameterReport,
   valuesToJson,
   type CheckpointDescription,
@@ -40,13 +41,6 @@ export function inspectJson(reader: CheckpointReader, d: CheckpointDescription, 
       ? { file: found.config.file, kind: found.config.kind, ...found.config.encoder }
       : null,
   };
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${n} B`;
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {

@@ -1,4 +1,5 @@
 import type { CatalogApi } from './catalog/register';
+import type { CheckpointsApi } from './checkpoints/register';
 
 /**
  * What `activate` returns: used by other extensions and by the integration tests to observe state
@@ -8,4 +9,5 @@ export interface ModelGardenApi {
   /** Milliseconds `activate` took, measured inside it. */
   activationMs: number;
   readonly catalog: CatalogApi;
+  readonly checkpoints: CheckpointsApi;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ModelGardenApi } from './api';
 import { registerCatalog } from './catalog/register';
+import { registerCheckpoints } from './checkpoints/register';
 
 export type { ModelGardenApi } from './api';
 
@@ -9,6 +10,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
   const api: ModelGardenApi = {
     activationMs: 0,
     catalog: registerCatalog(context),
+    checkpoints: registerCheckpoints(context),
   };
   // Each feature registers itself here with one line; heavy work (TensorFlow.js, checkpoint reads,
   // tokenizing) is loaded lazily, never during activation.

@@ -104,15 +104,9 @@ async function loadConfig(file: string): Promise<FoundConfig> {
     : parseJsonConfig(text, file, name as 'bert_config.json' | 'albert_config.json');
 }
 
-/** Finds checkpoints, config and vocabulary for `input`. Throws a CheckpointError when no checkpoint exists. */
-export async function discoverModel(input: string): Promise<DiscoveredModel> {
-  const abs = path.resolve(input);
-  const st = await fs.stat(abs).catch(() => undefined);
-  const root = st?.isDirectory() ? abs : path.dirname(abs);
-  const acc: Walk = { indexes: [], stateDirs: [], savedModels: [], configs: [], vocabs: [], spms: [] };
-  await walk(root, 0, acc, { left: MAX_ENTRIES });
+function checkpointsOf(acc: Walk): FoundCheckpoint[] {
   const savedModelDirs = new Set(acc.savedModels);
-  const checkpoints: FoundCheckpoint[] = acc.indexes
+  return acc.indexes
     .map((file) => {
       const prefix = file.slice(0, -'.index'.length);
       const parent = path.dirname(path.dirname(prefix));
@@ -127,6 +121,31 @@ export async function discoverModel(input: string): Promise<DiscoveredModel> {
       };
     })
     .sort((a, b) => (a.step ?? -1) - (b.step ?? -1) || a.prefix.localeCompare(b.prefix));
+}
+
+/** Every checkpoint under `root` (nested up to 6 levels), with the latest one of each `checkpoint` state file. */
+export async function findCheckpoints(
+  root: string,
+): Promise<{ checkpoints: FoundCheckpoint[]; latest: string[] }> {
+  const acc: Walk = { indexes: [], stateDirs: [], savedModels: [], configs: [], vocabs: [], spms: [] };
+  await walk(path.resolve(root), 0, acc, { left: MAX_ENTRIES });
+  const latest: string[] = [];
+  for (const dir of acc.stateDirs) {
+    const prefix = await latestCheckpoint(dir);
+    if (prefix) latest.push(prefix);
+  }
+  return { checkpoints: checkpointsOf(acc), latest };
+}
+
+/** Finds checkpoints, config and vocabulary for `input`. Throws a CheckpointError when no checkpoint exists. */
+export async function discoverModel(input: string): Promise<DiscoveredModel> {
+  const abs = path.resolve(input);
+  const st = await fs.stat(abs).catch(() => undefined);
+  const root = st?.isDirectory() ? abs : path.dirname(abs);
+  const acc: Walk = { indexes: [], stateDirs: [], savedModels: [], configs: [], vocabs: [], spms: [] };
+  await walk(root, 0, acc, { left: MAX_ENTRIES });
+  const savedModelDirs = new Set(acc.savedModels);
+  const checkpoints = checkpointsOf(acc);
 
   let chosen: FoundCheckpoint | undefined;
   const byPrefix = (prefix: string) => checkpoints.find((c) => c.prefix === prefix);
@@ -177,4 +196,41 @@ export async function discoverModel(input: string): Promise<DiscoveredModel> {
     vocab: nearest(acc.vocabs, anchor, assetsFirst),
     sentencePiece: nearest(acc.spms, anchor, assetsFirst),
   };
+}
+
+/** The config and vocabulary beside a checkpoint prefix: its folder, then the parent folders (up to two levels). */
+export async function findFilesNear(
+  prefix: string,
+): Promise<{ config?: FoundConfig; vocab?: string; configErrors: string[] }> {
+  let dir = path.dirname(prefix);
+  if (path.basename(prefix) === 'variables' && path.basename(dir) === 'variables') dir = path.dirname(dir);
+  const configErrors: string[] = [];
+  let config: FoundConfig | undefined;
+  let vocab: string | undefined;
+  for (let level = 0; level < 3 && (!config || !vocab); level++) {
+    for (const name of ['params.yaml', 'albert_config.json', 'bert_config.json']) {
+      if (config) break;
+      const file = path.join(dir, name);
+      if (!(await fs.stat(file).catch(() => undefined))?.isFile()) continue;
+      try {
+        config = await loadConfig(file);
+      } catch (error) {
+        configErrors.push((error as Error).message);
+      }
+    }
+    for (const name of [
+      path.join('assets', 'vocab.txt'),
+      'vocab.txt',
+      path.join('assets', '30k-clean.model'),
+      '30k-clean.model',
+    ]) {
+      if (vocab) break;
+      const file = path.join(dir, name);
+      if ((await fs.stat(file).catch(() => undefined))?.isFile()) vocab = file;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return { ...(config ? { config } : {}), ...(vocab ? { vocab } : {}), configErrors };
 }

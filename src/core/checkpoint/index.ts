@@ -20,3 +20,4 @@ export * from './config';
 export * from './mapping';
 export * from './report';
 export * from './discover';
+export * from './markdown';
