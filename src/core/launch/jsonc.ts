@@ -3,6 +3,7 @@
 // and trailing commas included. A file that does not parse is refused and left alone.
 import {
   applyEdits,
+  stripComments,
   parseTree,
   findNodeAtLocation,
   printParseErrorCode,
@@ -72,6 +73,7 @@ function position(text: string, offset: number): { line: number; column: number 
 
 /** Parses a launch.json/tasks.json text; throws JsoncParseError with line and column. */
 export function parseJsonc(text: string, file: string): Node | undefined {
+  if (stripComments(text).trim() === '') return undefined;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
@@ -243,4 +245,32 @@ function appendMember(
     content: eol + indent + member(indent) + (trailingComma ? ',' : ''),
   });
   return edits;
+}
+
+/**
+ * Upserts an entry into `DIR/.vscode/launch.json` or `tasks.json` on disk. The new text is written
+ * to a temporary file and renamed over the old one, so a reader never sees half a file; a file that
+ * does not parse is left untouched (JsoncParseError).
+ */
+export async function upsertEntryInFolder(
+  folder: string,
+  kind: JsoncKind,
+  entry: object,
+  options: { replace?: boolean } = {},
+): Promise<UpsertResult & { file: string }> {
+  const { promises: fsp } = await import('node:fs');
+  const path = await import('node:path');
+  const file = path.join(folder, '.vscode', kind === 'launch' ? 'launch.json' : 'tasks.json');
+  let text = '';
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const result = upsertEntry(text, kind, entry, { replace: options.replace, file });
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await fsp.writeFile(temp, result.text, 'utf8');
+  await fsp.rename(temp, file);
+  return { ...result, file };
 }
