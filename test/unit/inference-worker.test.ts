@@ -12,6 +12,9 @@ import {
   syntheticWeights,
   type LoadProgress,
 } from '../../src/core/inference';
+import { fixture } from '../fixtures';
+import { referenceForward, referenceMaskedLm } from '../support/referenceEncoder';
+import { readTinyBert } from '../support/tinyBert';
 
 const tiny = bertConfig({
   vocabSize: 50,
@@ -65,6 +68,37 @@ describe('inference worker', function () {
     } finally {
       local.dispose();
     }
+  });
+
+  it('loads the tiny BERT checkpoint by path and computes the float64 reference outputs', async function () {
+    const dir = fixture(this, 'kerasbert_tiny_bert_tf1');
+    const progress: LoadProgress[] = [];
+    const info = await client.load(
+      { kind: 'checkpoint', path: dir },
+      { onProgress: (p) => progress.push(p) },
+    );
+    assert.ok(info.heads.maskedLm && info.heads.nextSentence);
+    assert.equal(path.basename(info.vocabFile ?? ''), 'vocab.txt');
+    assert.ok(
+      progress.some((p) => p.total > 1 && p.done === p.total),
+      'per-tensor progress',
+    );
+    const { weights } = readTinyBert(dir);
+    const ids = [2, 11, 4, 12, 13, 3];
+    const ref = referenceForward(weights, { ids });
+    const out = await client.run(
+      info.key,
+      { batch: 1, seqLength: 6, inputIds: Int32Array.from(ids) },
+      { maskedPositions: [[2]] },
+    );
+    ref.sequence.flat().forEach((v, i) => assert.ok(Math.abs(out.sequence[i]! - v) < 1e-5, `sequence ${i}`));
+    ref.pooled!.forEach((v, i) => assert.ok(Math.abs(out.pooled![i]! - v) < 1e-5, `pooled ${i}`));
+    referenceMaskedLm(weights, ref.sequence[2]!).forEach((v, i) =>
+      assert.ok(Math.abs(out.maskedLmLogits![i]! - v) < 1e-5, `logit ${i}`),
+    );
+    const again = await client.load({ kind: 'checkpoint', path: dir });
+    assert.equal(again.cached, true);
+    assert.equal(again.key, info.key);
   });
 
   it('loads a model once: the same source comes back cached', async function () {

@@ -1,14 +1,37 @@
-// Checkpoint → EncoderWeights for the worker. Opening the bundle validates it (a corrupt index is a
-// CheckpointError naming the file); mapping variable names to EncoderWeights belongs to
-// src/core/checkpoint's discovery.
-import { CheckpointReader } from '../checkpoint';
+// Checkpoint → EncoderWeights for the worker, through src/core/checkpoint: discovery (prefix, config,
+// vocabulary) and the name mapping. Reports a progress step per tensor read and stops between reads
+// when the request is cancelled.
+import { CheckpointReader, describeCheckpoint, discoverModel, loadEncoderWeights } from '../checkpoint';
 import type { LoadHooks, LoadedWeights } from './loader';
+import { CancelledError } from './types';
 
 export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Promise<LoadedWeights> {
-  hooks.onProgress?.({ done: 0, total: 1, message: `Opening ${file}` });
-  const reader = await CheckpointReader.open(file);
+  const check = () => {
+    if (hooks.isCancelled?.()) throw new CancelledError('Loading was cancelled.');
+  };
+  hooks.onProgress?.({ done: 0, total: 1, message: `Looking for a checkpoint in ${file}` });
+  const found = await discoverModel(file);
+  check();
+  const prefix = found.checkpoint!.prefix;
+  const reader = await CheckpointReader.open(prefix);
   try {
-    throw new Error(`${reader.indexFile}: mapping checkpoint variables to an encoder is not available yet`);
+    const config = found.config?.encoder ?? {};
+    const description = await describeCheckpoint(reader, config);
+    check();
+    const total = description.canonical.size;
+    let done = 0;
+    const readFloat32 = reader.readFloat32.bind(reader);
+    // Count reads for progress; the mapping reads each canonical tensor once.
+    reader.readFloat32 = async (...args: Parameters<CheckpointReader['readFloat32']>) => {
+      check();
+      const values = await readFloat32(...args);
+      done++;
+      hooks.onProgress?.({ done: Math.min(done, total), total, message: `Reading ${prefix}` });
+      return values;
+    };
+    const weights = await loadEncoderWeights(reader, config, { description });
+    check();
+    return { weights, vocabFile: found.vocab, spmFile: found.sentencePiece };
   } finally {
     await reader.close();
   }

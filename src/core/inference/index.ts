@@ -21,3 +21,5 @@ export {
 export type { ModelSource, ModelInfo, LoadProgress, WireRunOptions } from './protocol';
 export { encoderMatmulFlops } from './flops';
 export { stopWasmThreads } from './wasmThreads';
+export * from './tasks';
+export { loadCheckpointWeights } from './checkpointLoader';

@@ -45,9 +45,13 @@ export async function withCoreCount<T>(threads: number, init: () => Promise<T>):
 export function enableWasmThreads(threads: number, wasmDir: string | undefined): string {
   if (installed) return installed;
   const glue = findGlue(wasmDir);
-  const workerModule = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { wasmWorkerContents } = require(workerModule) as { wasmWorkerContents: string };
+  // A literal path, so that esbuild bundles the script text.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-tfjs-wasm-'));
   const workerFile = path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js');
   const prelude = `URL.createObjectURL=()=>${JSON.stringify(glue)};URL.revokeObjectURL=()=>{};\n`;
