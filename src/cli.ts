@@ -10,6 +10,7 @@ interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   catalog: async () => import('./cli/catalog'),
   bench: async () => import('./cli/bench'),
+  infer: async () => import('./cli/infer'),
   inspect: async () => import('./cli/inspect'),
   download: async () => import('./cli/download'),
   cache: async () => import('./cli/cache'),
