@@ -38,6 +38,9 @@ await mkdir('dist/wasm', { recursive: true });
 for (const file of (await readdir(wasmSource)).filter((name) => name.endsWith('.wasm'))) {
   await copyFile(`${wasmSource}/${file}`, `dist/wasm/${file}`);
 }
+// The threaded build's pristine glue, loaded by its pthread workers under Node (src/core/inference/wasmThreads.ts).
+const threadedGlue = 'tfjs-backend-wasm-threaded-simd.js';
+await copyFile(`node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/${threadedGlue}`, `dist/wasm/${threadedGlue}`);
 
 if (watch) {
   for (const options of builds) {
