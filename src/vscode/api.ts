@@ -1,5 +1,6 @@
 import type { CatalogApi } from './catalog/register';
 import type { CheckpointsApi } from './checkpoints/register';
+import type { DownloadsApi } from './downloads/register';
 
 /**
  * What `activate` returns: used by other extensions and by the integration tests to observe state
@@ -10,4 +11,5 @@ export interface ModelGardenApi {
   activationMs: number;
   readonly catalog: CatalogApi;
   readonly checkpoints: CheckpointsApi;
+  readonly downloads: DownloadsApi;
 }

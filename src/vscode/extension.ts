@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ModelGardenApi } from './api';
 import { registerCatalog } from './catalog/register';
 import { registerCheckpoints } from './checkpoints/register';
+import { registerDownloads } from './downloads/register';
 
 export type { ModelGardenApi } from './api';
 
@@ -11,7 +12,9 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     activationMs: 0,
     catalog: registerCatalog(context),
     checkpoints: registerCheckpoints(context),
+    downloads: registerDownloads(context),
   };
+  api.downloads.attachToCatalog(api.catalog.provider);
   // Each feature registers itself here with one line; heavy work (TensorFlow.js, checkpoint reads,
   // tokenizing) is loaded lazily, never during activation.
   api.activationMs = performance.now() - started;

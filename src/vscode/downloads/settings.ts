@@ -1,0 +1,49 @@
+// The downloads' settings: cache location, URL overrides and VS Code's proxy settings. All are
+// machine-scoped or user-level, so a workspace cannot redirect where files are written or fetched.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findModel } from '../../core/catalog';
+import { overridesFromMap, proxyAwareFetch, type CacheOptions } from '../../core/download';
+
+export const CACHE_LOCATION_SETTING = 'modelGarden.cache.location';
+export const URL_OVERRIDES_SETTING = 'modelGarden.download.urlOverrides';
+
+/** Settings whose change rebuilds the cache. */
+export const WATCHED_SETTINGS = [
+  CACHE_LOCATION_SETTING,
+  URL_OVERRIDES_SETTING,
+  'http.proxy',
+  'http.proxyStrictSSL',
+];
+
+/** The cache folder: the setting (absolute, `~` expanded), else `<globalStorage>/models`. */
+export function cacheRoot(context: vscode.ExtensionContext): { root: string; problem?: string } {
+  const fallback = path.join(context.globalStorageUri.fsPath, 'models');
+  const configured = vscode.workspace
+    .getConfiguration()
+    .inspect<string>(CACHE_LOCATION_SETTING)
+    ?.globalValue?.trim();
+  if (!configured) return { root: fallback };
+  const expanded = configured.replace(/^~(?=$|[\\/])/, os.homedir());
+  if (!path.isAbsolute(expanded)) {
+    return {
+      root: fallback,
+      problem: `${CACHE_LOCATION_SETTING} must be an absolute path, not "${configured}"; using ${fallback}.`,
+    };
+  }
+  return { root: path.normalize(expanded) };
+}
+
+/** Cache options from the user settings (only user-level values are read). */
+export function cacheOptions(): CacheOptions {
+  const config = vscode.workspace.getConfiguration();
+  const overrides = config.inspect<Record<string, unknown>>(URL_OVERRIDES_SETTING)?.globalValue ?? {};
+  const proxy = config.get<string>('http.proxy')?.trim();
+  const strictSsl = config.get<boolean>('http.proxyStrictSSL', true);
+  const fetchImpl = proxyAwareFetch({ explicit: proxy || undefined, strictSsl });
+  return {
+    urlOverride: overridesFromMap(overrides, findModel),
+    download: fetchImpl ? { fetch: fetchImpl } : {},
+  };
+}
