@@ -23,7 +23,10 @@ const WORDS = (
   'University Garden TensorFlow BERT ALBERT ELECTRA Wikipedia London Paris Washington Google McDonald ' +
   "don't isn't we'll O'Neill e-mail state-of-the-art U.S.A. Dr. Mr. i.e. etc."
 ).split(' ');
-const ACCENTED = 'café naïve résumé Zürich São Paulo Ångström jalapeño façade coöperate Ærøskøbing Đặng Łódź İstanbul straße ŒUVRE Ñandú'.split(' ');
+const ACCENTED =
+  'café naïve résumé Zürich São Paulo Ångström jalapeño façade coöperate Ærøskøbing Đặng Łódź İstanbul straße ŒUVRE Ñandú'.split(
+    ' ',
+  );
 const SCRIPTS = [
   'Москва столица России',
   'Ελληνικά γράμματα και λέξεις',
@@ -36,7 +39,31 @@ const SCRIPTS = [
 ];
 const PUNCT = '!?.,;:-—–_()[]{}<>«»“”‘’\'"/\\|@#$%^&*+=~`…¿¡§¶•·';
 const EMOJI = ['😀', '🎉', '👍🏽', '👨‍👩‍👧', '🇫🇷', '❤️', '🤖', '✨', '🙏🏿', '1️⃣'];
-const INVISIBLE = ['\u0000', '\u0001', '\u0007', '\u001f', '\u007f', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\t', '\r', '\u000b', '\u000c', '\u0085', '\u2028', '\u00a0', '\u3000', '\u2003', '\ufffd', '\u0301', '\u0308'];
+const INVISIBLE = [
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\u001f',
+  '\u007f',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u2060',
+  '\ufeff',
+  '\u00ad',
+  '\t',
+  '\r',
+  '\u000b',
+  '\u000c',
+  '\u0085',
+  '\u2028',
+  '\u00a0',
+  '\u3000',
+  '\u2003',
+  '\ufffd',
+  '\u0301',
+  '\u0308',
+];
 
 export function generateLine(r: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -55,21 +82,45 @@ export function generateLine(r: () => number): string {
     else if (k < 0.56) w = pick(SCRIPTS);
     else if (k < 0.62) {
       const base = pick([0x4e00, 0x3040, 0x30a0, 0xac00, 0x3400, 0xf900]);
-      const span = base === 0x4e00 ? 0x5000 : base === 0xac00 ? 11000 : base === 0x3400 ? 0x19b0 : base === 0xf900 ? 0x1d0 : 0x5f;
+      const span =
+        base === 0x4e00
+          ? 0x5000
+          : base === 0xac00
+            ? 11000
+            : base === 0x3400
+              ? 0x19b0
+              : base === 0xf900
+                ? 0x1d0
+                : 0x5f;
       w = Array.from({ length: int(1, 6) }, () => String.fromCodePoint(base + int(0, span))).join('');
     } else if (k < 0.67) w = Array.from({ length: int(1, 3) }, () => pick(EMOJI)).join(r() < 0.5 ? '' : ' ');
     else if (k < 0.73) w = pick(WORDS) + pick(INVISIBLE) + pick(WORDS);
     else if (k < 0.77) w = Array.from({ length: int(2, 8) }, () => pick(PUNCT.split(''))).join('');
     else if (k < 0.83) {
       const groups = Array.from({ length: int(1, 4) }, () => String(int(0, 999)).padStart(3, '0'));
-      w = String(int(1, 999)) + (groups.length ? ',' + groups.join(',') : '') + (r() < 0.3 ? '.' + int(0, 99) : '') + (r() < 0.3 ? ',' : '');
+      w =
+        String(int(1, 999)) +
+        (groups.length ? ',' + groups.join(',') : '') +
+        (r() < 0.3 ? '.' + int(0, 99) : '') +
+        (r() < 0.3 ? ',' : '');
     } else if (k < 0.85) {
       const len = pick([99, 100, 101, 199, 200, 201, 399, 400, 401, 450]);
       w = Array.from({ length: len }, () => String.fromCharCode(97 + int(0, 25))).join('');
     } else if (k < 0.88) w = pick(WORDS) + pick(PUNCT.split('')) + pick(WORDS);
     else if (k < 0.9) w = pick(INVISIBLE).repeat(int(1, 3));
-    else if (k < 0.93) w = Array.from({ length: int(3, 12) }, () => String.fromCharCode(int(33, 126))).join('');
-    else w = Array.from({ length: int(1, 8) }, () => String.fromCodePoint(pick([0x20, 0x41, 0x61, 0xc0, 0x100, 0x180, 0x250, 0x370, 0x400, 0x530, 0x1e00, 0x2000, 0x2100, 0x2460, 0xff01]) + int(0, 0x4f))).filter((c) => !/[\p{Co}\p{Cn}\u03a3]/u.test(c)).join('');
+    else if (k < 0.93)
+      w = Array.from({ length: int(3, 12) }, () => String.fromCharCode(int(33, 126))).join('');
+    else
+      w = Array.from({ length: int(1, 8) }, () =>
+        String.fromCodePoint(
+          pick([
+            0x20, 0x41, 0x61, 0xc0, 0x100, 0x180, 0x250, 0x370, 0x400, 0x530, 0x1e00, 0x2000, 0x2100, 0x2460,
+            0xff01,
+          ]) + int(0, 0x4f),
+        ),
+      )
+        .filter((c) => !/[\p{Co}\p{Cn}\u03a3]/u.test(c))
+        .join('');
     parts.push(w);
   }
   const seps = [' ', ' ', ' ', '  ', '\t', ' \u00a0', '\n'];

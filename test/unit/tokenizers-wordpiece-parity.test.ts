@@ -4,7 +4,7 @@
 // (official/nlp/tools/tokenization.py WordpieceTokenizer; Hugging Face's default is 100).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type * as HF from 'tokenizers';
+import * as hf from 'tokenizers';
 import { parseVocab, WordPieceTokenizer } from '../../src/core/tokenizers';
 import { fixture } from '../fixtures';
 import { generateLines } from '../tokenizerText';
@@ -21,11 +21,15 @@ describe('tokenizers: WordPiece parity with Hugging Face tokenizers', function (
   for (const { file, lowerCase, seed } of VOCABS) {
     it(`${file}: identical ids on ${LINES} generated lines`, async function () {
       const path = fixture(this, 'vocab', file);
-      const hf = require('tokenizers') as typeof HF;
       const model = await hf.WordPiece.fromFile(path, { unkToken: '[UNK]', maxInputCharsPerWord: 400 });
       const reference = new hf.Tokenizer(model);
       reference.setNormalizer(
-        hf.bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: lowerCase, lowercase: lowerCase }),
+        hf.bertNormalizer({
+          cleanText: true,
+          handleChineseChars: true,
+          stripAccents: lowerCase,
+          lowercase: lowerCase,
+        }),
       );
       reference.setPreTokenizer(hf.bertPreTokenizer());
       const ours = new WordPieceTokenizer(parseVocab(fs.readFileSync(path, 'utf8')), { lowerCase });
@@ -40,7 +44,9 @@ describe('tokenizers: WordPiece parity with Hugging Face tokenizers', function (
           const actual = ours.encode(batch[k]).ids;
           tokens += actual.length;
           if (expected.join() !== actual.join() && mismatches.length < 5) {
-            mismatches.push(`${JSON.stringify(batch[k])}\n  ours ${actual.join(' ')}\n  ref  ${expected.join(' ')}`);
+            mismatches.push(
+              `${JSON.stringify(batch[k])}\n  ours ${actual.join(' ')}\n  ref  ${expected.join(' ')}`,
+            );
           }
         });
       }

@@ -51,7 +51,11 @@ export function wordPieceFromFile(file: string, options: LoadOptions = {}): Word
 }
 
 /** A SentencePiece tokenizer with ALBERT's preprocessing (the only SentencePiece models of the Model Garden). */
-export function sentencePieceFromBytes(bytes: Uint8Array, source: string, options: LoadOptions = {}): SentencePieceTokenizer {
+export function sentencePieceFromBytes(
+  bytes: Uint8Array,
+  source: string,
+  options: LoadOptions = {},
+): SentencePieceTokenizer {
   return new SentencePieceTokenizer(parseSpmModel(bytes, source), {
     albert: { lowerCase: options.lowerCase ?? true },
     label: options.label ?? path.basename(source),
@@ -90,7 +94,9 @@ export function findTokenizerFiles(folder: string, maxDepth = 4): string[] {
     } catch {
       return;
     }
-    entries.sort((a, b) => (a.name === 'assets' ? -1 : b.name === 'assets' ? 1 : a.name.localeCompare(b.name)));
+    entries.sort((a, b) =>
+      a.name === 'assets' ? -1 : b.name === 'assets' ? 1 : a.name.localeCompare(b.name),
+    );
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
@@ -115,11 +121,16 @@ export function loadTokenizerFromPath(target: string, options: LoadOptions = {})
   if (stat.isDirectory()) {
     const files = findTokenizerFiles(target);
     if (files.length === 0) {
-      throw new TokenizerAssetError(target, 'no vocab.txt or SentencePiece .model file in this folder (or its assets/)');
+      throw new TokenizerAssetError(
+        target,
+        'no vocab.txt or SentencePiece .model file in this folder (or its assets/)',
+      );
     }
     return loadTokenizerFromPath(files[0], options);
   }
-  return target.endsWith('.model') ? sentencePieceFromFile(target, options) : wordPieceFromFile(target, options);
+  return target.endsWith('.model')
+    ? sentencePieceFromFile(target, options)
+    : wordPieceFromFile(target, options);
 }
 
 /** The model cache folder: `--cache`, else MODEL_GARDEN_CACHE. */
@@ -144,7 +155,9 @@ export function loadCatalogTokenizer(model: CatalogModel, cache?: string): Token
     for (const id of ids) {
       const dir = path.join(cache, id);
       searched.push(dir);
-      const vocab = findTokenizerFiles(dir, 6).find((f) => path.basename(f) === (model.vocabFile ?? 'vocab.txt'));
+      const vocab = findTokenizerFiles(dir, 6).find(
+        (f) => path.basename(f) === (model.vocabFile ?? 'vocab.txt'),
+      );
       if (vocab) return wordPieceFromFile(vocab, { lowerCase: model.doLowerCase, label });
     }
   }
@@ -153,7 +166,9 @@ export function loadCatalogTokenizer(model: CatalogModel, cache?: string): Token
   throw new VocabNotFoundError(
     model.id,
     `The vocabulary of ${model.id} (vocab.txt) is not on this machine` +
-      (searched.length ? ` (searched ${searched.join(', ')})` : ' (no model cache: set --cache DIR or MODEL_GARDEN_CACHE)') +
+      (searched.length
+        ? ` (searched ${searched.join(', ')})`
+        : ' (no model cache: set --cache DIR or MODEL_GARDEN_CACHE)') +
       `. Download the model into the cache (<cache>/${model.id}/tokenizer/ or checkpoint/), or get vocab.txt from ` +
       (where.length ? where.join(' or ') : 'the model’s checkpoint') +
       ' and pass it with --vocab FILE.',

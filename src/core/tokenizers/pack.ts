@@ -23,10 +23,17 @@ export function roundRobinQuotas(sizes: readonly number[], limit: number): numbe
   const floorHalf = Math.floor(limit / 2);
   const ceilHalf = limit - floorHalf;
   const [a, b] = sizes;
-  return [Math.min(a, ceilHalf + Math.max(0, floorHalf - b)), Math.min(b, floorHalf + Math.max(0, ceilHalf - a))];
+  return [
+    Math.min(a, ceilHalf + Math.max(0, floorHalf - b)),
+    Math.min(b, floorHalf + Math.max(0, ceilHalf - a)),
+  ];
 }
 
-export function packInputs(specials: SpecialIds, segments: readonly (readonly number[])[], seqLength = 128): Packed {
+export function packInputs(
+  specials: SpecialIds,
+  segments: readonly (readonly number[])[],
+  seqLength = 128,
+): Packed {
   const { cls, sep, pad } = specials;
   if (cls === undefined || sep === undefined) {
     throw new Error('the vocabulary has no [CLS] or [SEP] token, so inputs cannot be packed');
@@ -56,5 +63,11 @@ export function packInputs(specials: SpecialIds, segments: readonly (readonly nu
     inputIds.push(padId);
     typeIds.push(0);
   }
-  return { inputIds, typeIds, inputMask, truncated: quotas.some((q, k) => q < segments[k].length), kept: quotas };
+  return {
+    inputIds,
+    typeIds,
+    inputMask,
+    truncated: quotas.some((q, k) => q < segments[k].length),
+    kept: quotas,
+  };
 }

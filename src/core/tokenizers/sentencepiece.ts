@@ -15,6 +15,12 @@ export interface SentencePieceOptions {
 }
 
 /** One segment of a normalized string: [start, end) in its UTF-16 units, the piece id. */
+/** A node of the piece trie over UTF-16 units. */
+interface TrieNode {
+  id: number;
+  next: Map<number, TrieNode> | undefined;
+}
+
 interface Segment {
   start: number;
   end: number;
@@ -35,7 +41,7 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly reserved = new Map<string, number>();
   private readonly scores: Float32Array;
   private readonly types: Uint8Array;
-  private readonly maxPieceLength: number;
+  private readonly trie: TrieNode = { id: -1, next: undefined };
   private readonly unkId: number;
   private readonly unkScore: number;
   private readonly maxScore: number;
@@ -53,14 +59,15 @@ export class SentencePieceTokenizer implements Tokenizer {
     let unk = -1;
     let minScore = Infinity;
     let maxScore = -Infinity;
-    let maxLen = 1;
     const userDefined: string[] = [];
     model.pieces.forEach((p, id) => {
       this.scores[id] = p.score;
       this.types[id] = p.type;
       if (p.type === PieceType.Normal || p.type === PieceType.UserDefined || p.type === PieceType.Unused) {
-        if (!this.normal.has(p.piece)) this.normal.set(p.piece, id);
-        maxLen = Math.max(maxLen, p.piece.length);
+        if (!this.normal.has(p.piece)) {
+          this.normal.set(p.piece, id);
+          this.addToTrie(p.piece, id);
+        }
       } else if (!this.reserved.has(p.piece)) {
         this.reserved.set(p.piece, id);
       }
@@ -81,7 +88,6 @@ export class SentencePieceTokenizer implements Tokenizer {
     // unigram_model.cc starts max_score_ at FLT_MIN (the smallest positive float), so with all-negative scores the
     // user-defined bonus `length * max_score_ - 0.1` is about -0.1; matching that keeps float32 ties identical.
     this.maxScore = Math.max(FLT_MIN, maxScore);
-    this.maxPieceLength = maxLen;
     this.normalizer = new SpmNormalizer(model.normalizer, userDefined, model.treatWhitespaceAsSuffix);
     const find = (...names: string[]) =>
       names.map((n) => this.pieceToId(n, true)).find((id) => id !== undefined);
@@ -92,6 +98,21 @@ export class SentencePieceTokenizer implements Tokenizer {
       unk,
       mask: find('[MASK]'),
     };
+  }
+
+  private addToTrie(piece: string, id: number): void {
+    let node = this.trie;
+    for (let i = 0; i < piece.length; i++) {
+      const c = piece.charCodeAt(i);
+      node.next ??= new Map();
+      let child = node.next.get(c);
+      if (!child) {
+        child = { id: -1, next: undefined };
+        node.next.set(c, child);
+      }
+      node = child;
+    }
+    node.id = id;
   }
 
   idToPiece(id: number): string {
@@ -204,18 +225,19 @@ export class SentencePieceTokenizer implements Tokenizer {
     const bestScore = new Float64Array(size + 1);
     const bestStart = new Int32Array(size + 1).fill(-1);
     const bestId = new Int32Array(size + 1);
-    const maxLen = this.maxPieceLength;
     for (let start = 0; start < size;) {
       const c = text.charCodeAt(start);
       const mblen = c >= 0xd800 && c <= 0xdbff && start + 1 < size ? 2 : 1;
       const base = bestScore[start];
       let single = false;
-      const limit = Math.min(size, start + maxLen);
-      for (let end = start + 1; end <= limit; end++) {
+      let node: TrieNode | undefined = this.trie;
+      for (let end = start + 1; end <= size; end++) {
+        node = node.next?.get(text.charCodeAt(end - 1));
+        if (!node) break;
+        const id = node.id;
+        if (id < 0) continue;
         const d = text.charCodeAt(end - 1);
         if (d >= 0xd800 && d <= 0xdbff && end < size) continue;
-        const id = this.normal.get(text.slice(start, end));
-        if (id === undefined) continue;
         const type = this.types[id];
         if (type === PieceType.Unused) continue;
         const score =
