@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findModel } from '../../src/core/catalog';
+import type { CacheChange } from '../../src/core/download';
+import { fixture } from '../fixtures';
+import { serveBytes, TestServer } from '../unit/download-server';
+import { tarGz } from '../unit/download-tar';
+import { activateExtension } from './extension';
+
+const MODEL = 'bert_en_uncased_L-12_H-768_A-12';
+
+describe('downloads in VS Code', function () {
+  let server: TestServer;
+  let root: string;
+  let vocab: Buffer;
+
+  before(async function () {
+    vocab = fs.readFileSync(fixture(this, 'vocab', 'bert_uncased_vocab.txt'));
+    server = await new TestServer().start();
+    // The layout of the TF-Hub preprocessing model: assets/vocab.txt beside saved_model.pb.
+    const archive = tarGz([
+      { name: 'saved_model.pb', data: 'graph' },
+      { name: 'assets/', type: 'dir' },
+      { name: 'assets/vocab.txt', data: vocab },
+    ]);
+    server.on(`/hub/${MODEL}/tokenizer.tar.gz`, (req, res) => serveBytes(req, res, archive));
+    root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-it-cache-'));
+    const config = vscode.workspace.getConfiguration('modelGarden');
+    await config.update('cache.location', root, vscode.ConfigurationTarget.Global);
+    await config.update(
+      'download.urlOverrides',
+      { '*/tokenizer': server.url('/hub/${modelId}/${kind}.tar.gz') },
+      vscode.ConfigurationTarget.Global,
+    );
+    await activateExtension();
+  });
+
+  after(async function () {
+    const config = vscode.workspace.getConfiguration('modelGarden');
+    await config.update('cache.location', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('download.urlOverrides', undefined, vscode.ConfigurationTarget.Global);
+    await server?.close();
+    if (root) await fs.promises.rm(root, { recursive: true, force: true });
+  });
+
+  it('Download Tokenizer fetches the assets and the catalog row shows the model as downloaded', async function () {
+    const api = await activateExtension();
+    assert.equal(api.downloads.cache().root, root, 'the cache follows modelGarden.cache.location');
+    assert.equal(api.downloads.stateOf(MODEL).summary, 'not downloaded');
+    const changes: CacheChange[] = [];
+    const listening = api.downloads.onDidChangeCache((c) => c && changes.push(c));
+    try {
+      const entry = (await vscode.commands.executeCommand(
+        'modelGarden.downloads.downloadTokenizer',
+        MODEL,
+      )) as { state: string; contentDir: string } | undefined;
+      assert.equal(entry?.state, 'complete');
+      assert.deepEqual(fs.readFileSync(path.join(entry!.contentDir, 'assets', 'vocab.txt')), vocab);
+    } finally {
+      listening.dispose();
+    }
+    assert.equal(server.requests.length, 1);
+    for (let i = 0; i < 100 && !api.downloads.stateOf(MODEL).downloaded.includes('tokenizer'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const state = api.downloads.stateOf(MODEL);
+    assert.deepEqual(state.downloaded, ['tokenizer']);
+    assert.match(state.summary, /^downloaded /);
+    assert.ok(changes.some((c) => c.modelId === MODEL && c.state === 'downloading'));
+
+    const item = api.catalog.provider.getTreeItem({ kind: 'model', model: findModel(MODEL)! });
+    assert.match(String(item.description), /✓ downloaded/);
+
+    const tokenizer = await api.downloads.tokenizerFile(MODEL);
+    assert.equal(tokenizer?.kind, 'wordpiece');
+    assert.deepEqual(fs.readFileSync(tokenizer!.path), vocab);
+  });
+
+  it('refuses a kind the model does not have, without touching the disk', async function () {
+    const api = await activateExtension();
+    const result = await vscode.commands.executeCommand(
+      'modelGarden.downloads.downloadCheckpoint',
+      'talkheads_ggelu_bert_en_base',
+    );
+    assert.equal(result, undefined);
+    assert.equal(api.downloads.stateOf('talkheads_ggelu_bert_en_base').summary, 'not downloaded');
+    assert.ok(!fs.existsSync(path.join(root, 'talkheads_ggelu_bert_en_base')));
+  });
+
+  it('deletes a download and the row goes back to not downloaded', async function () {
+    const api = await activateExtension();
+    const freed = await api.downloads.remove(MODEL);
+    assert.ok(freed >= vocab.length);
+    for (let i = 0; i < 100 && api.downloads.stateOf(MODEL).bytesOnDisk > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    assert.equal(api.downloads.stateOf(MODEL).summary, 'not downloaded');
+    assert.ok(!fs.existsSync(path.join(root, MODEL)));
+  });
+});
