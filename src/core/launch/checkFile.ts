@@ -65,7 +65,7 @@ function tokenRange(token: SourceToken, start?: number, end?: number): { start: 
   if (start === undefined) return { start: token.start, end: token.end };
   const from = token.offsets[Math.min(start, token.offsets.length - 1)];
   const lastChar = Math.max(start, (end ?? token.value.length) - 1);
-  const to = lastChar < token.value.length ? token.offsets[lastChar] + 1 : token.end;
+  const to = lastChar < token.value.length ? token.ends[lastChar] : token.end;
   return to > from ? { start: from, end: to } : { start: from, end: from + 1 };
 }
 

@@ -12,8 +12,10 @@ export interface SourceToken {
   /** Document range of the token as written. */
   readonly start: number;
   readonly end: number;
-  /** Document offset of each character of `value`. */
+  /** Document offset of each character of `value` (plus the token end). */
   readonly offsets: readonly number[];
+  /** Document offset just after each character's source text (escapes included). */
+  readonly ends: readonly number[];
   /** The token text that makes the program receive `value` (for quick fixes); undefined when not safely editable. */
   readonly render?: (value: string) => string;
   /** True when the token holds something the scanner could not resolve (`$VAR`, `$(…)`). */
@@ -104,8 +106,9 @@ function programIndex(words: readonly string[]): { index: number; length: number
 }
 
 /** Offsets of each character of a JSON string literal's value. */
-function jsonStringOffsets(text: string, node: Node): { value: string; offsets: number[] } {
+function jsonStringOffsets(text: string, node: Node): { value: string; offsets: number[]; ends: number[] } {
   const offsets: number[] = [];
+  const ends: number[] = [];
   let value = '';
   const end = node.offset + node.length - 1;
   for (let at = node.offset + 1; at < end;) {
@@ -114,20 +117,23 @@ function jsonStringOffsets(text: string, node: Node): { value: string; offsets: 
       if (next === 'u') {
         value += String.fromCharCode(parseInt(text.slice(at + 2, at + 6), 16));
         offsets.push(at);
+        ends.push(at + 6);
         at += 6;
       } else {
         value += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[next] ?? next;
         offsets.push(at);
+        ends.push(at + 2);
         at += 2;
       }
     } else {
       value += text[at];
       offsets.push(at);
+      ends.push(at + 1);
       at++;
     }
   }
   offsets.push(end);
-  return { value, offsets };
+  return { value, offsets, ends };
 }
 
 function jsonToken(text: string, node: Node): SourceToken | undefined {
@@ -138,12 +144,13 @@ function jsonToken(text: string, node: Node): SourceToken | undefined {
     target = inner;
   }
   if (target.type !== 'string') return undefined;
-  const { value, offsets } = jsonStringOffsets(text, target);
+  const { value, offsets, ends } = jsonStringOffsets(text, target);
   return {
     value,
     start: target.offset,
     end: target.offset + target.length,
     offsets,
+    ends,
     render: (v) => JSON.stringify(v),
     dynamic: /\$\{|\$[A-Za-z_]/.test(value),
   };
@@ -159,6 +166,7 @@ function shellTokensInJson(text: string, node: Node): SourceToken[] {
     start: decoded.offsets[word.start],
     end: decoded.offsets[word.end] ?? decoded.offsets.at(-1)!,
     offsets: word.offsets.map((o) => decoded.offsets[o]),
+    ends: word.ends.map((e) => decoded.ends[e - 1]),
     render: word.render ? (v: string) => JSON.stringify(word.render!(v)).slice(1, -1) : undefined,
     dynamic: word.dynamic,
   }));
@@ -200,6 +208,7 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
       start,
       end,
       offsets: [...offsets, end],
+      ends: offsets.map((o) => o + 1),
       render: plain ? quoteBash : undefined,
       dynamic,
     });
