@@ -117,7 +117,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           ['KEY', 'DTYPE', 'SHAPE', 'SHARD', 'OFFSET', 'SIZE'],
           reader.tensors.map((t) => [
             t.key,
-            t.dtypeName,
+            t.slices.length ? `${t.dtypeName} (${t.slices.length} slices)` : t.dtypeName,
             `[${t.shape.join(',')}]`,
             String(t.shard),
             String(t.offset),

@@ -9,8 +9,19 @@ export interface WriterTensor {
   /** TF1-style name (`bert/encoder/layer_0/...`) or any key. */
   readonly name: string;
   readonly shape: readonly number[];
-  /** float32 values (or int64 for `global_step`-like tensors); a function is called when the tensor is written. */
-  readonly data: Float32Array | BigInt64Array | (() => Float32Array);
+  /**
+   * float32 values (or int64 for `global_step`-like tensors); a function is called when the tensor
+   * is written; `{ dtype, bytes }` stores bytes as they are under any DataType number.
+   */
+  readonly data:
+    | Float32Array
+    | BigInt64Array
+    | (() => Float32Array)
+    | { readonly dtype: number; readonly bytes: Uint8Array };
+  /** Data shard (default 0); see `WriterOptions.numShards`. */
+  readonly shard?: number;
+  /** A partitioned variable's full-tensor entry: no bytes, only these slice extents (`[start, length]`, length -1 = all). */
+  readonly slices?: readonly (readonly (readonly [number, number])[])[];
 }
 
 export interface WriterOptions {
@@ -20,6 +31,8 @@ export interface WriterOptions {
   readonly snappy?: boolean;
   /** `version.min_consumer` in the header (TensorFlow writes 0). */
   readonly minConsumer?: number;
+  /** Number of data shards (default 1). */
+  readonly numShards?: number;
 }
 
 function varint(n: number): number[] {
@@ -43,19 +56,33 @@ function lengthDelimited(field: number, bytes: readonly number[]): number[] {
 function entryProto(
   dtype: number,
   shape: readonly number[],
-  offset: number,
-  size: number,
-  crc: number,
+  place: { shard: number; offset: number; size: number; crc: number },
+  slices: readonly (readonly (readonly [number, number])[])[] = [],
 ): number[] {
   const dims = shape.flatMap((d) => lengthDelimited(2, d === 0 ? [] : [0x08, ...varint(d)]));
+  const int64 = (n: number) =>
+    n >= 0 ? varint(n) : [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+  const sliceProtos = slices.flatMap((extents) =>
+    lengthDelimited(
+      7,
+      extents.flatMap(([start, length]) =>
+        lengthDelimited(1, [
+          ...(start ? [0x08, ...int64(start)] : []),
+          ...(length >= 0 ? [0x10, ...int64(length)] : []),
+        ]),
+      ),
+    ),
+  );
   return [
     0x08,
     ...varint(dtype),
     ...lengthDelimited(2, dims),
-    ...(offset ? [0x20, ...varint(offset)] : []),
-    ...(size ? [0x28, ...varint(size)] : []),
+    ...(place.shard ? [0x18, ...varint(place.shard)] : []),
+    ...(place.offset ? [0x20, ...varint(place.offset)] : []),
+    ...(place.size ? [0x28, ...varint(place.size)] : []),
     0x35,
-    ...fixed32(maskCrc(crc)),
+    ...fixed32(maskCrc(place.crc)),
+    ...sliceProtos,
   ];
 }
 
@@ -101,33 +128,56 @@ export async function writeCheckpoint(
   options: WriterOptions = {},
 ): Promise<{ index: string; data: string }> {
   const encoder = new TextEncoder();
-  const dataFile = `${prefix}.data-00000-of-00001`;
+  const numShards = options.numShards ?? 1;
+  const shardName = (n: number) =>
+    `${prefix}.data-${String(n).padStart(5, '0')}-of-${String(numShards).padStart(5, '0')}`;
+  const dataFile = shardName(0);
   const entries: { key: Uint8Array; value: number[] }[] = [];
-  const handle = await fs.open(dataFile, 'w');
-  let offset = 0;
+  const handles = await Promise.all(Array.from({ length: numShards }, (_, n) => fs.open(shardName(n), 'w')));
+  const offsets = new Array<number>(numShards).fill(0);
   try {
     for (const t of tensors) {
+      const key = encoder.encode(t.name);
+      const dtypeOf = (d: WriterTensor['data']) =>
+        'dtype' in d ? d.dtype : d instanceof BigInt64Array ? 9 : 1;
+      if (t.slices) {
+        entries.push({
+          key,
+          value: entryProto(dtypeOf(t.data), t.shape, { shard: 0, offset: 0, size: 0, crc: 0 }, t.slices),
+        });
+        continue;
+      }
       const values = typeof t.data === 'function' ? t.data() : t.data;
-      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-      const dtype = values instanceof BigInt64Array ? 9 : 1;
-      const expected = t.shape.reduce((a, b) => a * b, 1);
-      if (values.length !== expected)
-        throw new Error(`${t.name}: ${values.length} values for shape [${t.shape}]`);
-      await handle.write(bytes, 0, bytes.length, offset);
+      let bytes: Uint8Array;
+      if ('dtype' in values) bytes = values.bytes;
+      else {
+        bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+        const expected = t.shape.reduce((a, b) => a * b, 1);
+        if (values.length !== expected)
+          throw new Error(`${t.name}: ${values.length} values for shape [${t.shape}]`);
+      }
+      const shard = t.shard ?? 0;
+      const offset = offsets[shard];
+      await handles[shard].write(bytes, 0, bytes.length, offset);
       entries.push({
-        key: encoder.encode(t.name),
-        value: entryProto(dtype, t.shape, offset, bytes.length, crc32c(bytes)),
+        key,
+        value: entryProto(dtypeOf(values), t.shape, {
+          shard,
+          offset,
+          size: bytes.length,
+          crc: crc32c(bytes),
+        }),
       });
-      offset += bytes.length;
+      offsets[shard] += bytes.length;
     }
   } finally {
-    await handle.close();
+    await Promise.all(handles.map((h) => h.close()));
   }
   entries.sort((a, b) => compareBytes(a.key, b.key));
   const minConsumer = options.minConsumer ?? 0;
   const header = [
     0x08,
-    0x01,
+    ...varint(numShards),
     ...lengthDelimited(3, [0x08, 0x01, ...(minConsumer ? [0x10, ...varint(minConsumer)] : [])]),
   ];
   entries.unshift({ key: new Uint8Array(0), value: header });
