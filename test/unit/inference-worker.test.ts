@@ -101,6 +101,29 @@ describe('inference worker', function () {
     assert.equal(again.key, info.key);
   });
 
+  it('analyze: tokens, fill-mask (typed or chosen mask) and attention for the panel, from text', async function () {
+    const dir = fixture(this, 'kerasbert_tiny_bert_tf1');
+    const info = await client.load({ kind: 'checkpoint', path: dir });
+    const { weights, vocab } = readTinyBert(dir);
+    const typed = await client.analyze(info.key, { text: 'jack [MASK] a dull boy', topK: 3 });
+    assert.deepEqual(
+      typed.tokens.map((t) => t.piece),
+      ['[CLS]', 'jack', '[MASK]', 'a', 'dull', 'boy', '[SEP]'],
+    );
+    assert.deepEqual(typed.maskPositions, [2]);
+    const ids = typed.tokens.map((t) => vocab.indexOf(t.piece));
+    const ref = referenceForward(weights, { ids });
+    const logits = referenceMaskedLm(weights, ref.sequence[2]!);
+    const best = logits.indexOf(Math.max(...logits));
+    assert.equal(typed.fillMask[0]!.candidates[0]!.id, best);
+    assert.equal(typed.attention!.focus.length, 2 * 4);
+    assert.equal(typed.attention!.maps[0]!.length, 4 * 7 * 7);
+    const chosen = await client.analyze(info.key, { text: 'jack makes a dull boy', maskPosition: 2 });
+    assert.deepEqual(chosen.maskPositions, [2]);
+    assert.equal(chosen.tokens[2]!.piece, '[MASK]');
+    assert.equal(chosen.fillMask[0]!.candidates[0]!.id, best, 'same input as the typed mask');
+  });
+
   it('loads a model once: the same source comes back cached', async function () {
     const source = { kind: 'synthetic' as const, config: tiny, seed: 9 };
     const first = await client.load(source);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Analysis, AnalyzeRequest } from './analyze';
 import type { BackendChoice, BackendPreference } from './backend';
 import type {
   FromWorker,
@@ -86,6 +87,13 @@ export class InferenceClient {
     const reply = await this.request((id) => ({ type: 'run', id, key, input, options }), signal);
     if (reply.type !== 'result') throw new Error(`unexpected reply ${reply.type}`);
     return reply.result;
+  }
+
+  /** Tokenizes and runs `request.text` (and pair) with a loaded model, decoding every head it has. */
+  async analyze(key: string, request: AnalyzeRequest, signal?: AbortSignal): Promise<Analysis> {
+    const reply = await this.request((id) => ({ type: 'analyze', id, key, request }), signal);
+    if (reply.type !== 'analysis') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.analysis;
   }
 
   /** Frees one model (or all); returns how many were freed. */

@@ -23,3 +23,4 @@ export { encoderMatmulFlops } from './flops';
 export { stopWasmThreads } from './wasmThreads';
 export * from './tasks';
 export { loadCheckpointWeights } from './checkpointLoader';
+export type { Analysis, AnalyzeRequest, AttentionData } from './analyze';

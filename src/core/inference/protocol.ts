@@ -1,5 +1,6 @@
 // Messages between the inference worker (worker.ts) and its owner (client.ts).
 import type { EncoderConfig, EncoderHeads, EncoderWeights } from '../model/encoder';
+import type { Analysis, AnalyzeRequest } from './analyze';
 import type { BackendChoice, BackendPreference } from './backend';
 import type { EncoderInput, EncoderResult, RunOptions } from './types';
 
@@ -61,6 +62,7 @@ export type ToWorker =
       readonly input: EncoderInput;
       readonly options: WireRunOptions;
     }
+  | { readonly type: 'analyze'; readonly id: number; readonly key: string; readonly request: AnalyzeRequest }
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'unload'; readonly id: number; readonly key?: string };
 
@@ -76,6 +78,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly progress: LoadProgress }
   | { readonly type: 'loaded'; readonly id: number; readonly info: ModelInfo }
   | { readonly type: 'result'; readonly id: number; readonly result: EncoderResult }
+  | { readonly type: 'analysis'; readonly id: number; readonly analysis: Analysis }
   | { readonly type: 'unloaded'; readonly id: number; readonly freed: number }
   | { readonly type: 'cancelled'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: WireError };

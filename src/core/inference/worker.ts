@@ -1,6 +1,7 @@
 // The inference engine's worker_threads entry: owns TensorFlow.js, the loaded models (cached by
 // source key) and a serial request queue. Every failure goes back as a message; the worker stays up.
 import { parentPort } from 'node:worker_threads';
+import { analyze, tokenizerFor } from './analyze';
 import { initBackend, type BackendChoice } from './backend';
 import { loadCheckpointWeights } from './checkpointLoader';
 import { loadSource, sourceKey, yieldTurn } from './loader';
@@ -35,6 +36,7 @@ export class InferenceEngine {
         return;
       case 'load':
       case 'run':
+      case 'analyze':
       case 'unload':
         this.enqueue(message.id, () => this.serve(message));
         return;
@@ -59,7 +61,9 @@ export class InferenceEngine {
     });
   }
 
-  private async serve(message: Extract<ToWorker, { type: 'load' | 'run' | 'unload' }>): Promise<FromWorker> {
+  private async serve(
+    message: Extract<ToWorker, { type: 'load' | 'run' | 'analyze' | 'unload' }>,
+  ): Promise<FromWorker> {
     const isCancelled = () => this.cancelled.has(message.id);
     if (!this.backend) this.backend = initBackend('auto');
     await this.backend;
@@ -99,6 +103,18 @@ export class InferenceEngine {
         if (!entry) throw new Error(`No model is loaded under "${message.key}" (load it first).`);
         const result = await entry.model.run(message.input, { ...message.options, isCancelled });
         return { type: 'result', id: message.id, result };
+      }
+      case 'analyze': {
+        const entry = this.models.get(message.key);
+        if (!entry) throw new Error(`No model is loaded under "${message.key}" (load it first).`);
+        const file = message.request.tokenizerFile ?? entry.info.vocabFile ?? entry.info.spmFile;
+        if (!file) {
+          throw new Error(
+            'No vocab.txt or SentencePiece .model was found beside the checkpoint; choose one.',
+          );
+        }
+        const analysis = await analyze(entry.model, tokenizerFor(file), message.request, isCancelled);
+        return { type: 'analysis', id: message.id, analysis };
       }
       case 'unload': {
         let freed = 0;
