@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   inspect: async () => import('./cli/inspect'),
   download: async () => import('./cli/download'),
   cache: async () => import('./cli/cache'),
+  launch: async () => import('./cli/launch'),
+  validate: async () => import('./cli/validate'),
 };
 
 function help(): string {
