@@ -68,6 +68,26 @@ async function main(): Promise<void> {
       `generated BERT-base-sized checkpoint: ${mb.toFixed(0)} MB in ${(writeMs / 1000).toFixed(1)} s`,
     );
 
+    // A BERT-base-with-Adam index (weights + adam_m + adam_v + global_step, ~600 entries) with tiny data.
+    const adamPrefix = path.join(dir, 'adam.ckpt');
+    const names = bertBase().flatMap((t) =>
+      t.name === 'global_step' ? [t.name] : [t.name, `${t.name}/adam_m`, `${t.name}/adam_v`],
+    );
+    await writeCheckpoint(
+      adamPrefix,
+      names.map((name) => ({ name, shape: [1], data: Float32Array.of(1) })),
+    );
+    const adamOpens: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const [ms, reader] = await time(() => CheckpointReader.open(adamPrefix));
+      adamOpens.push(ms);
+      await reader.close();
+    }
+    adamOpens.sort((a, b) => a - b);
+    console.log(
+      `open a BERT-base+Adam index (${names.length} entries): median ${adamOpens[25].toFixed(2)} ms`,
+    );
+
     const opens: number[] = [];
     let entries = 0;
     for (let i = 0; i < 20; i++) {

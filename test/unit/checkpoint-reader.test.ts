@@ -7,6 +7,7 @@ import {
   CheckpointError,
   CheckpointReader,
   crc32c,
+  crc32cExtend,
   maskCrc,
   objectGraphNames,
   OBJECT_GRAPH_KEY,
@@ -89,6 +90,23 @@ describe('checkpoint crc32c', () => {
     assert.equal(crc32c(Uint8Array.from({ length: 32 }, (_, i) => i)), 0x46dd794e);
     assert.equal(crc32c(Uint8Array.from({ length: 32 }, (_, i) => 31 - i)), 0x113fdb5c);
   });
+  it('gives the same CRC on the aligned word path and the byte path, and extends like concatenation', () => {
+    for (const n of [0, 1, 7, 8, 63, 64, 65, 1000, 4099]) {
+      const backing = new Uint8Array(n + 1);
+      for (let i = 0; i < backing.length; i++) backing[i] = (i * 131 + n) & 0xff;
+      const aligned = new Uint8Array(n);
+      aligned.set(backing.subarray(1));
+      const unaligned = backing.subarray(1);
+      assert.equal(crc32c(aligned), crc32c(unaligned), `n=${n}`);
+      const cut = Math.floor(n / 3);
+      assert.equal(
+        crc32cExtend(crc32c(unaligned.subarray(0, cut)), unaligned.subarray(cut)),
+        crc32c(aligned),
+        `n=${n}`,
+      );
+    }
+  });
+
   it('masks as TensorFlow does (0.5f stores 0x1f273806) and unmask inverts mask', () => {
     assert.equal(maskCrc(crc32c(Uint8Array.of(0, 0, 0, 0x3f))), 0x1f273806);
     for (const v of [0, 1, 0xffffffff, 0x12345678, 0xa282ead8]) assert.equal(unmaskCrc(maskCrc(v)), v);
