@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cache: async () => import('./cli/cache'),
   launch: async () => import('./cli/launch'),
   validate: async () => import('./cli/validate'),
+  tokenize: async () => import('./cli/tokenize'),
 };
 
 function help(): string {

@@ -166,11 +166,9 @@ export function loadCatalogTokenizer(model: CatalogModel, cache?: string): Token
   throw new VocabNotFoundError(
     model.id,
     `The vocabulary of ${model.id} (vocab.txt) is not on this machine` +
-      (searched.length
-        ? ` (searched ${searched.join(', ')})`
-        : ' (no model cache: set --cache DIR or MODEL_GARDEN_CACHE)') +
-      `. Download the model into the cache (<cache>/${model.id}/tokenizer/ or checkpoint/), or get vocab.txt from ` +
-      (where.length ? where.join(' or ') : 'the model’s checkpoint') +
-      ' and pass it with --vocab FILE.',
+      (searched.length ? ` (searched ${searched.join(', ')})` : ' (no model cache given)') +
+      `. Get it with \`model-garden download ${model.vocabSameAs ?? model.id} --what tokenizer\`` +
+      (where.length ? ` (from ${where.join(' or ')})` : '') +
+      ', or pass a vocab.txt with --vocab FILE.',
   );
 }

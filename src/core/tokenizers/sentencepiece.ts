@@ -92,11 +92,11 @@ export class SentencePieceTokenizer implements Tokenizer {
     const find = (...names: string[]) =>
       names.map((n) => this.pieceToId(n, true)).find((id) => id !== undefined);
     this.specials = {
-      cls: find('[CLS]'),
-      sep: find('[SEP]'),
+      cls: find('[CLS]', '<cls>'),
+      sep: find('[SEP]', '<sep>'),
       pad: find('<pad>', '[PAD]'),
       unk,
-      mask: find('[MASK]'),
+      mask: find('[MASK]', '<mask>'),
     };
   }
 
