@@ -314,3 +314,36 @@ describe('download: assets for other features', function () {
     }
   });
 });
+
+describe('download: interrupted extraction', function () {
+  it('reuses the complete archive when only the extraction was cancelled', async function () {
+    const server = await new TestServer().start();
+    const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-reuse-'));
+    try {
+      const files = Array.from({ length: 200 }, (_, i) => ({
+        name: `assets/f${i}.txt`,
+        data: 'y'.repeat(2000),
+      }));
+      const archive = tarGz([{ name: 'assets/vocab.txt', data: '[PAD]\n' }, ...files]);
+      server.on('/t.tar.gz', (req, res) => serveBytes(req, res, archive));
+      const cache = new ModelCache(root, { urlOverride: () => server.url('/t.tar.gz'), download: fast });
+      const controller = new AbortController();
+      await assert.rejects(
+        cache.download(MODEL, 'tokenizer', {
+          signal: controller.signal,
+          onProgress: (p) => p.phase === 'extract' && controller.abort(),
+        }),
+        (e: unknown) => e instanceof DownloadError && e.code === 'cancelled',
+      );
+      assert.equal((await cache.entry(MODEL, 'tokenizer')).state, 'partial');
+      const entry = await cache.download(MODEL, 'tokenizer');
+      assert.equal(entry.state, 'complete');
+      assert.equal(server.requests.length, 1, 'the archive was not downloaded again');
+      assert.equal(entry.manifest?.sha256, createHash('sha256').update(archive).digest('hex'));
+      assert.equal(fs.readdirSync(path.join(entry.contentDir, 'assets')).length, 201);
+    } finally {
+      await server.close();
+      await fs.promises.rm(root, { recursive: true, force: true });
+    }
+  });
+});

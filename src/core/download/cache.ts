@@ -291,8 +291,14 @@ export class ModelCache {
     return new Promise<CacheEntry>((resolve, reject) => {
       const onAbort = () => {
         leave();
-        if (flight.waiting <= 0) flight.controller.abort();
-        reject(new DownloadError('Download cancelled', 'cancelled'));
+        const cancelled = new DownloadError('Download cancelled', 'cancelled');
+        if (flight.waiting > 0) return reject(cancelled); // others still want it: it goes on
+        flight.controller.abort();
+        // The last requester waits for the download to wind down, so it finds a settled cache.
+        flight.promise.then(
+          () => reject(cancelled),
+          () => reject(cancelled),
+        );
       };
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
@@ -331,15 +337,29 @@ export class ModelCache {
     // From here on the entry must not look complete until the new manifest is written.
     await fs.promises.rm(path.join(dir, MANIFEST_FILE), { force: true });
     const archive = path.join(dir, ARCHIVE_FILE);
-    const result = await downloadFile(url, archive, {
-      ...this.options.download,
-      signal,
-      onProgress,
-      sha256: request.sha256,
-    });
-    await extractArchive(archive, contentDir, { signal, onProgress });
+    // A complete archive from an earlier run whose extraction was interrupted is reused.
+    const downloaded = await this.reusableArchive(archive, url, request.sha256);
+    const result =
+      downloaded ??
+      (await downloadFile(url, archive, {
+        ...this.options.download,
+        signal,
+        onProgress,
+        sha256: request.sha256,
+      }));
+    if (!downloaded) {
+      const record = { url, finalUrl: result.finalUrl, bytes: result.bytes, sha256: result.sha256 };
+      await fs.promises.writeFile(archive + '.json', JSON.stringify(record));
+    }
+    try {
+      await extractArchive(archive, contentDir, { signal, onProgress });
+    } catch (error) {
+      // A corrupt or unsafe archive is not worth keeping; a cancelled extraction is.
+      if (error instanceof DownloadError && error.code !== 'cancelled') await this.dropArchive(archive);
+      throw error;
+    }
     const assets = await locateAssets(contentDir);
-    if (!this.options.keepArchive) await fs.promises.rm(archive, { force: true });
+    if (!this.options.keepArchive) await this.dropArchive(archive);
     const manifest: CacheManifest = {
       version: 1,
       modelId,
@@ -356,6 +376,32 @@ export class ModelCache {
     await fs.promises.writeFile(file + '.tmp', JSON.stringify(manifest, null, 2) + '\n');
     await fs.promises.rename(file + '.tmp', file);
     return { modelId, kind, dir, contentDir, state: 'complete', bytesOnDisk: await du(dir), manifest };
+  }
+
+  private async reusableArchive(
+    archive: string,
+    url: string,
+    sha256: string | undefined,
+  ): Promise<{ finalUrl: string; bytes: number; sha256: string } | undefined> {
+    try {
+      const record = JSON.parse(await fs.promises.readFile(archive + '.json', 'utf8')) as {
+        url?: string;
+        finalUrl?: string;
+        bytes?: number;
+        sha256?: string;
+      };
+      const size = (await fs.promises.stat(archive)).size;
+      if (record.url !== url || record.bytes !== size || typeof record.sha256 !== 'string') return undefined;
+      if (sha256 && sha256.toLowerCase() !== record.sha256) return undefined;
+      return { finalUrl: record.finalUrl ?? url, bytes: size, sha256: record.sha256 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async dropArchive(archive: string): Promise<void> {
+    await fs.promises.rm(archive, { force: true });
+    await fs.promises.rm(archive + '.json', { force: true });
   }
 
   /** Stops a download (all joined requests reject with `cancelled`). */

@@ -98,19 +98,32 @@ export async function extractArchive(
       });
       const input = fs.createReadStream(archive);
       let settled = false;
+      let aborted = false;
       const done = (error?: unknown) => {
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        if (error) {
+        if (aborted) reject(new DownloadError(`Extraction of ${archive}: cancelled`, 'cancelled'));
+        else if (error) {
           input.destroy();
           reject(error);
         } else resolve();
       };
-      const onAbort = () => done(new DownloadError(`Extraction of ${archive}: cancelled`, 'cancelled'));
+      // On cancel, stop feeding the unpacker and wait until it has finished the writes it started,
+      // so nothing lands in the folder after the cleanup. Deferred: the abort may come from a
+      // progress callback inside the unpacker's own write.
+      const onAbort = () => {
+        aborted = true;
+        setImmediate(() => {
+          input.unpipe(unpack);
+          input.destroy();
+          unpack.end();
+          setTimeout(() => done(), 30_000).unref();
+        });
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      input.on('error', done);
-      unpack.on('error', done);
+      input.on('error', (error) => !aborted && done(error));
+      unpack.on('error', (error) => !aborted && done(error));
       unpack.on('finish', () => done());
       unpack.on('end', () => done());
       input.pipe(unpack);
@@ -131,7 +144,7 @@ export async function extractArchive(
     await fs.promises.rm(target, { recursive: true, force: true });
     await fs.promises.rename(temp, target);
   } catch (error) {
-    await fs.promises.rm(temp, { recursive: true, force: true });
+    await fs.promises.rm(temp, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     if (error instanceof DownloadError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new DownloadError(`Cannot extract ${archive}: ${message}`, 'archive', { file: archive });
