@@ -17,7 +17,11 @@ export interface WriterTensor {
     | Float32Array
     | BigInt64Array
     | (() => Float32Array)
-    | { readonly dtype: number; readonly bytes: Uint8Array };
+    | {
+        readonly dtype: number;
+        readonly bytes: Uint8Array;
+        /** unmasked; default crc32c(bytes) */ readonly crc?: number;
+      };
   /** Data shard (default 0); see `WriterOptions.numShards`. */
   readonly shard?: number;
   /** A partitioned variable's full-tensor entry: no bytes, only these slice extents (`[start, length]`, length -1 = all). */
@@ -165,7 +169,7 @@ export async function writeCheckpoint(
           shard,
           offset,
           size: bytes.length,
-          crc: crc32c(bytes),
+          crc: 'dtype' in values && values.crc !== undefined ? values.crc : crc32c(bytes),
         }),
       });
       offsets[shard] += bytes.length;
@@ -221,4 +225,45 @@ export async function writeCheckpoint(
   for (const b of footer) file.push(b);
   await fs.writeFile(`${prefix}.index`, Uint8Array.from(file));
   return { index: `${prefix}.index`, data: dataFile };
+}
+
+/** A DT_STRING tensor's stored bytes and unmasked CRC (CHECKPOINT_FORMAT.md §6). */
+export function stringTensor(strings: readonly Uint8Array[]): {
+  dtype: number;
+  bytes: Uint8Array;
+  crc: number;
+} {
+  const lengths = strings.flatMap((b) => varint(b.length));
+  const fixed = Uint8Array.from(strings.flatMap((b) => fixed32(b.length)));
+  const lengthCrc = fixed32(maskCrc(crc32c(fixed)));
+  const body = Buffer.concat(strings.map((b) => Buffer.from(b)));
+  const bytes = Uint8Array.from([...lengths, ...lengthCrc, ...body]);
+  const crc = crc32cExtend(crc32cExtend(crc32c(fixed), Uint8Array.from(lengthCrc)), body);
+  return { dtype: 7, bytes, crc };
+}
+
+/** A serialized TrackableObjectGraph: node 0 is the root; each variable node gets one VARIABLE_VALUE attribute. */
+export function objectGraph(
+  nodes: readonly {
+    readonly children?: readonly { readonly nodeId: number; readonly localName: string }[];
+    readonly variable?: { readonly fullName: string; readonly checkpointKey: string };
+  }[],
+): Uint8Array {
+  const text = (s: string) => [...new TextEncoder().encode(s)];
+  return Uint8Array.from(
+    nodes.flatMap((node) =>
+      lengthDelimited(1, [
+        ...(node.children ?? []).flatMap((c) =>
+          lengthDelimited(1, [0x08, ...varint(c.nodeId), ...lengthDelimited(2, text(c.localName))]),
+        ),
+        ...(node.variable
+          ? lengthDelimited(2, [
+              ...lengthDelimited(1, text('VARIABLE_VALUE')),
+              ...lengthDelimited(2, text(node.variable.fullName)),
+              ...lengthDelimited(3, text(node.variable.checkpointKey)),
+            ])
+          : []),
+      ]),
+    ),
+  );
 }

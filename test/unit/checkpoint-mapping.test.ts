@@ -16,7 +16,7 @@ import {
   type TensorEntry,
 } from '../../src/core/checkpoint';
 import type { EncoderWeights, Tensor } from '../../src/core/model/encoder';
-import { writeCheckpoint, type WriterTensor } from '../support/checkpointWriter';
+import { objectGraph, stringTensor, writeCheckpoint, type WriterTensor } from '../support/checkpointWriter';
 import { readTinyBert } from '../support/tinyBert';
 import { fixture } from '../fixtures';
 
@@ -246,6 +246,73 @@ describe('checkpoint mapping: other naming schemes (written with the test writer
       });
     });
   }
+
+  it('SavedModel variables/N keys map through the object graph full names (Keras layer names)', async function () {
+    const { weights: tiny } = readTinyBert(fixture(this, TINY));
+    const H = 4;
+    const A = 4;
+    const named: [string, readonly number[], Float32Array][] = [
+      ['word_embeddings/embeddings', [15, H], tiny.wordEmbeddings.data],
+      ['position_embedding/embeddings', [16, H], tiny.positionEmbeddings.data],
+      ['type_embeddings/embeddings', [2, H], tiny.typeEmbeddings.data],
+      ['embeddings/layer_norm/gamma', [H], tiny.embeddingNorm.gamma.data],
+      ['embeddings/layer_norm/beta', [H], tiny.embeddingNorm.beta.data],
+      ['pooler_transform/kernel', [H, H], tiny.pooler!.kernel.data],
+      ['pooler_transform/bias', [H], tiny.pooler!.bias.data],
+    ];
+    tiny.layers.forEach((l, i) => {
+      const p = `transformer/layer_${i}`;
+      named.push(
+        [`${p}/self_attention/query/kernel`, [H, A, 1], l.query.kernel.data],
+        [`${p}/self_attention/query/bias`, [A, 1], l.query.bias.data],
+        [`${p}/self_attention/key/kernel`, [H, A, 1], l.key.kernel.data],
+        [`${p}/self_attention/key/bias`, [A, 1], l.key.bias.data],
+        [`${p}/self_attention/value/kernel`, [H, A, 1], l.value.kernel.data],
+        [`${p}/self_attention/value/bias`, [A, 1], l.value.bias.data],
+        [`${p}/self_attention/attention_output/kernel`, [A, 1, H], l.attentionOutput.kernel.data],
+        [`${p}/self_attention/attention_output/bias`, [H], l.attentionOutput.bias.data],
+        [`${p}/self_attention_layer_norm/gamma`, [H], l.attentionNorm.gamma.data],
+        [`${p}/self_attention_layer_norm/beta`, [H], l.attentionNorm.beta.data],
+        [`${p}/intermediate/kernel`, [H, 16], l.intermediate.kernel.data],
+        [`${p}/intermediate/bias`, [16], l.intermediate.bias.data],
+        [`${p}/output/kernel`, [16, H], l.output.kernel.data],
+        [`${p}/output/bias`, [H], l.output.bias.data],
+        [`${p}/output_layer_norm/gamma`, [H], l.outputNorm.gamma.data],
+        [`${p}/output_layer_norm/beta`, [H], l.outputNorm.beta.data],
+      );
+    });
+    const key = (i: number) => `variables/${i}/.ATTRIBUTES/VARIABLE_VALUE`;
+    const graph = objectGraph([
+      { children: named.map((_, i) => ({ nodeId: i + 1, localName: String(i) })) },
+      ...named.map(([fullName], i) => ({ variable: { fullName, checkpointKey: key(i) } })),
+    ]);
+    const dir = path.join(tmp, 'hub_savedmodel');
+    fs.mkdirSync(path.join(dir, 'variables'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'saved_model.pb'), '');
+    await writeCheckpoint(path.join(dir, 'variables', 'variables'), [
+      { name: '_CHECKPOINTABLE_OBJECT_GRAPH', shape: [], data: stringTensor([graph]) },
+      ...named.map(([, shape, data], i) => ({ name: key(i), shape, data })),
+    ]);
+    const found = await discoverModel(dir);
+    assert.equal(found.checkpoint?.kind, 'savedmodel');
+    await withReader(dir, async (reader) => {
+      const d = await describeCheckpoint(reader);
+      assert.equal(d.scheme, 'keras-names');
+      assert.equal(d.fullNames.get(key(0)), 'word_embeddings/embeddings');
+      assert.equal(d.heads, 4);
+      const weights = await loadEncoderWeights(reader, {}, { description: d });
+      assertSameWeights(weights, tiny, { heads: false });
+    });
+  });
+
+  it('reads the real object graph full names of a TF2 SavedModel fixture', async function () {
+    await withReader(fixture(this, 'rust_regression_savedmodel_tf2'), async (reader) => {
+      const d = await describeCheckpoint(reader);
+      assert.equal(d.fullNames.get('optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE'), 'SGD/iter');
+      assert.equal(d.fullNames.get('w/.ATTRIBUTES/VARIABLE_VALUE'), 'w');
+      assert.equal(d.keys.get('optimizer/iter/.ATTRIBUTES/VARIABLE_VALUE')?.kind, 'optimizer');
+    });
+  });
 
   it('TF1 ALBERT names: one shared block repeated num_layers times, embedding projection, family albert', async () => {
     const E = 2;
