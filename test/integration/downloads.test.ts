@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModel } from '../../src/core/catalog';
 import type { CacheChange } from '../../src/core/download';
+import { loadCatalogTokenizer } from '../../src/core/tokenizers';
 import { fixture } from '../fixtures';
 import { serveBytes, TestServer } from '../unit/download-server';
 import { tarGz } from '../unit/download-tar';
@@ -77,6 +78,12 @@ describe('downloads in VS Code', function () {
     const tokenizer = await api.downloads.tokenizerFile(MODEL);
     assert.equal(tokenizer?.kind, 'wordpiece');
     assert.deepEqual(fs.readFileSync(tokenizer!.path), vocab);
+
+    // Tokenization now works for the catalog model from the cache alone; the expected ids are the
+    // line numbers of the pieces in the fixture vocabulary.
+    const lines = vocab.toString('utf8').split('\n');
+    const wordPiece = loadCatalogTokenizer(findModel(MODEL)!, api.downloads.cache().root);
+    assert.deepEqual(wordPiece.encode('Hello world').ids, [lines.indexOf('hello'), lines.indexOf('world')]);
   });
 
   it('refuses a kind the model does not have, without touching the disk', async function () {
