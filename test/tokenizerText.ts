@@ -133,3 +133,26 @@ export function generateLines(seed: number, count: number): string[] {
   const r = rng(seed);
   return Array.from({ length: count }, () => generateLine(r));
 }
+
+/** Mostly-English prose lines (words, capitals, punctuation, numbers), the benchmark's corpus. */
+export function generateEnglishLines(seed: number, chars: number): string[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const lines: string[] = [];
+  let total = 0;
+  while (total < chars) {
+    const words: string[] = [];
+    const n = 5 + Math.floor(r() * 14);
+    for (let i = 0; i < n; i++) {
+      let w = r() < 0.03 ? String(Math.floor(r() * 100000)).replace(/\B(?=(\d{3})+$)/g, ',') : pick(WORDS);
+      if (i === 0 || r() < 0.08) w = w[0].toUpperCase() + w.slice(1);
+      if (r() < 0.1) w += pick([',', '.', ';', ':', '!', '?', ')']);
+      if (r() < 0.02) w = pick(ACCENTED);
+      words.push(w);
+    }
+    const line = words.join(' ') + '.';
+    lines.push(line);
+    total += line.length + 1;
+  }
+  return lines;
+}
