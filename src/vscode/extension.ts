@@ -3,6 +3,7 @@ import type { ModelGardenApi } from './api';
 import { registerCatalog } from './catalog/register';
 import { registerCheckpoints } from './checkpoints/register';
 import { registerDownloads } from './downloads/register';
+import { registerLaunch } from './launch/register';
 
 export type { ModelGardenApi } from './api';
 
@@ -15,6 +16,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     downloads: registerDownloads(context),
   };
   api.downloads.attachToCatalog(api.catalog.provider);
+  registerLaunch(context);
   // Each feature registers itself here with one line; heavy work (TensorFlow.js, checkpoint reads,
   // tokenizing) is loaded lazily, never during activation.
   api.activationMs = performance.now() - started;

@@ -1,0 +1,97 @@
+// Launch configurations in VS Code: "Generate Launch Configuration…", "Copy Train Command…",
+// "Run Train Command in Terminal…" (palette and catalog model items), and diagnostics, quick fixes
+// and hovers for train.py invocations in launch.json, tasks.json and shell scripts.
+import * as vscode from 'vscode';
+import { modelIdOf } from '../catalog/nodes';
+import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
+import { generate, type GenerateResult } from './generate';
+import {
+  ANSWERS_KEY,
+  askMissing,
+  normalizeSkips,
+  rememberedAnswers,
+  type LaunchAnswers,
+  type LaunchTarget,
+} from './wizard';
+
+const ANSWER_KEYS = new Set([
+  'source',
+  'checkpoint',
+  'hub',
+  'experiment',
+  'mode',
+  'distribution',
+  'target',
+  'modelDir',
+  'trainData',
+  'evalData',
+  'vocabFile',
+  'name',
+  'folder',
+  'replace',
+]);
+
+/** Answers from the command arguments: an answers object, or a tree item / model id (plus answers). */
+function answersFrom(first: unknown, second: unknown): LaunchAnswers {
+  if (first && typeof first === 'object' && Object.keys(first).some((k) => ANSWER_KEYS.has(k)))
+    return { ...(first as LaunchAnswers) };
+  const given = second && typeof second === 'object' ? { ...(second as LaunchAnswers) } : {};
+  const model = modelIdOf(first);
+  return model ? { ...given, model } : given;
+}
+
+export const SELECTOR: vscode.DocumentSelector = [
+  { pattern: '**/.vscode/launch.json' },
+  { pattern: '**/.vscode/tasks.json' },
+  { language: 'shellscript' },
+  { pattern: '**/*.{sh,bash,zsh}' },
+];
+
+export function registerLaunch(context: vscode.ExtensionContext): void {
+  const run = async (
+    first: unknown,
+    second: unknown,
+    forced?: LaunchTarget,
+  ): Promise<GenerateResult | undefined> => {
+    const given = answersFrom(first, second);
+    if (forced) given.target = forced;
+    const answers = await askMissing(given, rememberedAnswers(context.workspaceState));
+    if (!answers) return undefined;
+    const normalized = normalizeSkips(answers);
+    const result = await generate(normalized);
+    if (result) {
+      const remember: LaunchAnswers = { ...answers };
+      delete remember.name;
+      delete remember.folder;
+      delete remember.replace;
+      await context.workspaceState.update(ANSWERS_KEY, remember);
+    }
+    return result;
+  };
+  const diagnostics = new LaunchDiagnostics();
+  context.subscriptions.push(
+    diagnostics,
+    vscode.commands.registerCommand('modelGarden.launch.generate', (first?: unknown, second?: unknown) =>
+      run(first, second),
+    ),
+    vscode.commands.registerCommand('modelGarden.launch.copyCommand', (first?: unknown, second?: unknown) =>
+      run(first, second, 'copy'),
+    ),
+    vscode.commands.registerCommand(
+      'modelGarden.launch.runInTerminal',
+      (first?: unknown, second?: unknown) => {
+        if (!vscode.workspace.isTrusted) {
+          void vscode.window.showWarningMessage(
+            'Model Garden: running commands is disabled in a restricted workspace.',
+          );
+          return undefined;
+        }
+        return run(first, second, 'terminal');
+      },
+    ),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new LaunchCodeActions(diagnostics), {
+      providedCodeActionKinds: LaunchCodeActions.kinds,
+    }),
+    vscode.languages.registerHoverProvider(SELECTOR, new LaunchHover()),
+  );
+}
