@@ -17,6 +17,9 @@ interface Shard {
   readonly size: number;
 }
 
+/** Bytes per positioned read. */
+const READ_CHUNK = 16 << 20;
+
 /** Largest index file read into memory (real ones are tens of KB). */
 const MAX_INDEX_BYTES = 1 << 30;
 
@@ -115,7 +118,9 @@ export class CheckpointReader {
     const bytes = new Uint8Array(entry.size);
     let done = 0;
     while (done < entry.size) {
-      const { bytesRead } = await shard.handle.read(bytes, done, entry.size - done, entry.offset + done);
+      // Chunked, so that a multi-hundred-MB tensor never holds the thread pool in one call.
+      const length = Math.min(READ_CHUNK, entry.size - done);
+      const { bytesRead } = await shard.handle.read(bytes, done, length, entry.offset + done);
       if (bytesRead === 0) {
         throw new CheckpointError('truncated', shard.file, 'unexpected end of the data shard', entry.key);
       }
