@@ -6,6 +6,7 @@ import { findModel } from '../../src/core/catalog';
 import {
   catalogEncoderConfig,
   CheckpointReader,
+  classifyKeys,
   compareWithConfig,
   describeCheckpoint,
   discoverModel,
@@ -410,6 +411,41 @@ describe('checkpoint mapping: other naming schemes (written with the test writer
       discoverModel(empty),
       (e: Error & { code?: string }) => e.code === 'not-found' && e.message.includes(empty),
     );
+  });
+});
+
+describe('checkpoint naming: ELECTRA pre-training keys (CHECKPOINT_FORMAT.md §7.1)', () => {
+  it('maps the discriminator, its head and embeddings_project; sets the generator and Adam slots apart', () => {
+    const keys = [
+      'electra/embeddings/word_embeddings',
+      'electra/embeddings_project/kernel',
+      'electra/encoder/layer_11/attention/self/query/kernel',
+      'electra/encoder/layer_11/output/LayerNorm/gamma',
+      'discriminator_predictions/dense/kernel',
+      'discriminator_predictions/dense_1/bias',
+      'generator/encoder/layer_0/attention/self/query/kernel',
+      'generator_predictions/output_bias',
+      'electra/encoder/layer_0/intermediate/dense/kernel/adam_m',
+      'global_step',
+    ];
+    const { scheme, keys: classified } = classifyKeys(keys.map((key) => ({ key, shape: [1] })));
+    assert.equal(scheme, 'tf1-electra');
+    const view = keys.map((k) => {
+      const c = classified.get(k)!;
+      return [c.kind, c.canonical ?? c.slot ?? ''];
+    });
+    assert.deepEqual(view, [
+      ['weight', 'embeddings/word'],
+      ['weight', 'embeddings/projection/kernel'],
+      ['weight', 'layer_11/query/kernel'],
+      ['weight', 'layer_11/outputNorm/gamma'],
+      ['head', 'heads/discriminator/dense/kernel'],
+      ['head', 'heads/discriminator/prediction/bias'],
+      ['generator', ''],
+      ['generator', ''],
+      ['optimizer', 'adam_m'],
+      ['step', ''],
+    ]);
   });
 });
 
