@@ -31,6 +31,15 @@ const builds = [
   },
   // The inference engine's worker_threads entry (TensorFlow.js stays off the extension host thread).
   { ...common, entryPoints: ['src/core/inference/worker.ts'], outfile: 'dist/inferenceWorker.js' },
+  // The inference panel's webview script (browser, no Node APIs).
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['src/webview/inference/main.ts'],
+    outfile: 'dist/webview/inference.js',
+  },
 ];
 
 // tfjs-backend-wasm's binaries, found through setWasmPaths(dist/wasm/) by the bundles.

@@ -1,6 +1,7 @@
 import type { CatalogApi } from './catalog/register';
 import type { CheckpointsApi } from './checkpoints/register';
 import type { DownloadsApi } from './downloads/register';
+import type { InferenceApi } from './inference/register';
 
 /**
  * What `activate` returns: used by other extensions and by the integration tests to observe state
@@ -12,4 +13,5 @@ export interface ModelGardenApi {
   readonly catalog: CatalogApi;
   readonly checkpoints: CheckpointsApi;
   readonly downloads: DownloadsApi;
+  readonly inference: InferenceApi;
 }

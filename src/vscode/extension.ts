@@ -3,6 +3,7 @@ import type { ModelGardenApi } from './api';
 import { registerCatalog } from './catalog/register';
 import { registerCheckpoints } from './checkpoints/register';
 import { registerDownloads } from './downloads/register';
+import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
 
 export type { ModelGardenApi } from './api';
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     catalog: registerCatalog(context),
     checkpoints: registerCheckpoints(context),
     downloads: registerDownloads(context),
+    inference: registerInference(context),
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context);

@@ -5,9 +5,14 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { enableWasmThreads, withCoreCount } from './wasmThreads';
 
-export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+import type { BackendName, BackendPreference } from './preferences';
+
+export {
+  BACKEND_PREFERENCES,
+  isBackendPreference,
+  type BackendName,
+  type BackendPreference,
+} from './preferences';
 
 export interface BackendChoice {
   readonly name: BackendName;
@@ -58,10 +63,6 @@ export const defaultLoaders: BackendLoaders = {
 export function bundledWasmDir(): string | undefined {
   const dir = path.join(__dirname, 'wasm');
   return fs.existsSync(path.join(dir, 'tfjs-backend-wasm-simd.wasm')) ? dir : undefined;
-}
-
-export function isBackendPreference(value: string): value is BackendPreference {
-  return (BACKEND_PREFERENCES as readonly string[]).includes(value);
 }
 
 let current: BackendChoice | undefined;

@@ -1,0 +1,79 @@
+// The panel's HTML: strict CSP (nonce, only the extension's own files), theme colours, the bundled
+// script dist/webview/inference.js.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'inference.js'));
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Model Garden: Run Model</title>
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 12px 12px; }
+  header { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; padding: 8px 0; border-bottom: 1px solid var(--vscode-panel-border); }
+  #model { font-weight: 600; flex: 1; }
+  #busy { display: flex; gap: 8px; align-items: center; padding: 6px 0; }
+  #busy[hidden], #error[hidden] { display: none; }
+  #error { color: var(--vscode-errorForeground); border: 1px solid var(--vscode-inputValidation-errorBorder); padding: 6px; margin: 6px 0; white-space: pre-wrap; }
+  #tokens { display: flex; flex-wrap: wrap; gap: 4px; padding: 8px 0; }
+  .token { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); border-radius: 3px; padding: 1px 5px; background: var(--vscode-textCodeBlock-background); color: var(--vscode-foreground); cursor: pointer; display: inline-flex; flex-direction: column; align-items: center; }
+  .token.special { color: var(--vscode-descriptionForeground); cursor: default; }
+  .token.pair { border-style: dashed; }
+  .token.masked { background: var(--vscode-editor-findMatchHighlightBackground); }
+  .token.rtd { box-shadow: inset 0 -4px 0 rgba(229, 57, 53, var(--replaced)); }
+  .token:focus-visible, .cell:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+  .tag { font-size: 0.8em; color: var(--vscode-descriptionForeground); }
+  #meta, .hint { color: var(--vscode-descriptionForeground); }
+  table.bars { border-collapse: collapse; min-width: 60%; }
+  table.bars td { padding: 2px 6px; }
+  td.cand { font-family: var(--vscode-editor-font-family); }
+  td.bar { width: 60%; }
+  td.bar span { display: block; height: 10px; background: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
+  td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  table.heat { border-collapse: collapse; }
+  table.heat th { font-weight: normal; color: var(--vscode-descriptionForeground); padding: 0 3px; }
+  .cell { width: 22px; height: 18px; border: 1px solid var(--vscode-panel-border); padding: 0; cursor: pointer; background: color-mix(in srgb, var(--vscode-charts-blue, #3794ff) calc(var(--v) * 100%), transparent); }
+  .cell.selected { outline: 2px solid var(--vscode-focusBorder); }
+  table.map { border-collapse: collapse; margin-top: 6px; }
+  table.map td { width: 16px; height: 16px; background: color-mix(in srgb, var(--vscode-charts-orange, #d18616) calc(var(--v) * 100%), transparent); border: 1px solid var(--vscode-editor-background); }
+  table.map th { font-weight: normal; font-family: var(--vscode-editor-font-family); padding: 0 4px; text-align: right; }
+  table.map th.col { writing-mode: vertical-rl; transform: rotate(180deg); text-align: left; }
+  vscode-tab-panel { padding: 8px 0; }
+</style>
+</head>
+<body data-ready="empty">
+<header>
+  <span id="model" aria-live="polite"></span>
+  <vscode-button data-action="pick" secondary>Choose Model…</vscode-button>
+  <vscode-button data-action="rerun" secondary>Run Again</vscode-button>
+</header>
+<div id="busy" role="status" hidden><vscode-progress-ring></vscode-progress-ring><span id="busy-text"></span><vscode-button data-action="cancel" secondary>Cancel</vscode-button></div>
+<div id="error" role="alert" hidden></div>
+<div id="tokens" aria-label="Tokens of the selection"></div>
+<div id="meta"></div>
+<vscode-tabs id="tabs">
+  <vscode-tab-header slot="header">Fill-Mask</vscode-tab-header>
+  <vscode-tab-panel id="panel-fill-mask"></vscode-tab-panel>
+  <vscode-tab-header slot="header">Embedding</vscode-tab-header>
+  <vscode-tab-panel id="panel-embedding"></vscode-tab-panel>
+  <vscode-tab-header slot="header">Attention</vscode-tab-header>
+  <vscode-tab-panel id="panel-attention"></vscode-tab-panel>
+  <vscode-tab-header slot="header">Heads</vscode-tab-header>
+  <vscode-tab-panel id="panel-heads"></vscode-tab-panel>
+</vscode-tabs>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,165 @@
+// "Model Garden: Run Model on Selection": the inference worker owned by the extension, the model
+// picker (a checkpoint folder/prefix/.index, or a catalog model downloaded into the cache), the
+// panel and its serializer, and the API the integration tests read.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CATALOG } from '../../core/catalog';
+import { ModelCache } from '../../core/download';
+import { InferenceClient } from '../../core/inference/client';
+import { isBackendPreference, type BackendPreference } from '../../core/inference/preferences';
+import type { PanelState } from '../../webview/inference/protocol';
+import { cacheRoot } from '../downloads/settings';
+import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
+
+export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
+export const PICK_COMMAND = 'modelGarden.inference.pickModel';
+const BACKEND_SETTING = 'modelGarden.inference.backend';
+const CHECKPOINT_SETTING = 'modelGarden.inference.checkpoint';
+const LAST_MODEL_KEY = 'modelGarden.inference.lastModel';
+
+export interface InferenceApi {
+  /** What the panel shows now (tokens, fill-mask, …); undefined before the first run. */
+  lastState(): PanelState | undefined;
+  /** The backend the worker chose, e.g. "wasm (SIMD, 2 threads)"; starts the worker. */
+  backend(): Promise<string>;
+}
+
+export function registerInference(context: vscode.ExtensionContext): InferenceApi {
+  let client: InferenceClient | undefined;
+  let last: PanelState | undefined;
+  let lastEditor = vscode.window.activeTextEditor;
+
+  const backendSetting = (): BackendPreference => {
+    const value = vscode.workspace.getConfiguration().get<string>(BACKEND_SETTING, 'auto');
+    return isBackendPreference(value) ? value : 'auto';
+  };
+  const getClient = (): InferenceClient => {
+    if (!vscode.workspace.isTrusted) {
+      throw new Error('Model inference is disabled in Restricted Mode: trust the workspace to run models.');
+    }
+    client ??= new InferenceClient({
+      backend: backendSetting(),
+      workerPath: path.join(context.extensionPath, 'dist', 'inferenceWorker.js'),
+      wasmDir: path.join(context.extensionPath, 'dist', 'wasm'),
+    });
+    return client;
+  };
+
+  const pickModel = async (): Promise<string | undefined> => {
+    const cache = new ModelCache(cacheRoot(context).root);
+    const cached = (
+      await Promise.all(
+        CATALOG.map(async (m) => {
+          const prefix = await cache.checkpointPrefix(m.id).catch(() => undefined);
+          return prefix
+            ? { label: `$(database) ${m.name}`, description: 'downloaded', detail: prefix, path: prefix }
+            : undefined;
+        }),
+      )
+    ).filter((x): x is NonNullable<typeof x> => x !== undefined);
+    const browse = {
+      label: '$(folder-opened) Browse for a checkpoint…',
+      description: 'folder, prefix or .index file',
+      path: '',
+    };
+    const choice = await vscode.window.showQuickPick([browse, ...cached], {
+      title: 'Model for inference',
+      placeHolder: cached.length
+        ? 'A downloaded catalog model, or a local checkpoint'
+        : 'Choose a local checkpoint',
+    });
+    if (!choice) return undefined;
+    let chosen = choice.path;
+    if (!chosen) {
+      const uris = await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: 'Use Checkpoint',
+        filters: { 'Checkpoint index or any file': ['index', '*'] },
+      });
+      if (!uris?.[0]) return undefined;
+      chosen = uris[0].fsPath;
+    }
+    await context.globalState.update(LAST_MODEL_KEY, chosen);
+    InferencePanel.active?.resetModel();
+    return chosen;
+  };
+
+  const host: InferenceHost = {
+    extensionUri: context.extensionUri,
+    client: getClient,
+    modelPath: () =>
+      context.globalState.get<string>(LAST_MODEL_KEY) ||
+      vscode.workspace.getConfiguration().get<string>(CHECKPOINT_SETTING) ||
+      undefined,
+    pickModel,
+    stateChanged: (state) => {
+      last = state;
+    },
+    compareText: async () =>
+      vscode.window.showInputBox({
+        title: 'Compare with…',
+        prompt: 'Text to compare with the selection (prefilled with the current selection)',
+        value: lastEditor ? lastEditor.document.getText(lastEditor.selection) : '',
+      }),
+  };
+
+  const run = async (args?: { checkpoint?: string; text?: string }): Promise<PanelState | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(
+        'Model Garden does not run models in Restricted Mode. Trust the workspace first.',
+      );
+      return undefined;
+    }
+    const editor = vscode.window.activeTextEditor ?? lastEditor;
+    let text = args?.text;
+    if (text === undefined && editor) {
+      text = editor.document.getText(editor.selection);
+      if (!text.trim()) text = editor.document.lineAt(editor.selection.active.line).text;
+    }
+    if (!text?.trim()) {
+      void vscode.window.showInformationMessage('Select some text to run the model on.');
+      return undefined;
+    }
+    if (args?.checkpoint) {
+      await context.globalState.update(LAST_MODEL_KEY, args.checkpoint);
+      InferencePanel.active?.resetModel();
+    }
+    const panel = InferencePanel.show(host);
+    await panel.run(text);
+    return panel.currentState;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('modelGarden.inference.runOnSelection', run),
+    vscode.commands.registerCommand('modelGarden.inference.pickModel', async () => {
+      const picked = await pickModel();
+      const panel = InferencePanel.active;
+      const text = panel?.currentState.text;
+      if (picked && panel && text !== undefined) await panel.run(text);
+      return picked;
+    }),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (editor) lastEditor = editor;
+    }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        InferencePanel.revive(panel, host, (state ?? undefined) as PanelState | undefined);
+      },
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(BACKEND_SETTING) && client) {
+        void client.dispose();
+        client = undefined;
+        InferencePanel.active?.resetModel();
+      }
+    }),
+    { dispose: () => void client?.dispose() },
+  );
+
+  return {
+    lastState: () => last,
+    backend: async () => (await getClient().backend()).label,
+  };
+}
