@@ -18,6 +18,8 @@ const common = {
   logLevel: 'info',
   // tfjs-node is optional: it is required at run time only when it is installed.
   external: ['vscode', '@tensorflow/tfjs-node'],
+  // jsonc-parser's UMD build requires './impl/*' dynamically, which a bundle cannot resolve; use its ESM build.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
 
 /** @type {import('esbuild').BuildOptions[]} */
