@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PanelState } from '../../src/webview/inference/protocol';
+import { fixture } from '../fixtures';
+import { referenceForward, referenceMaskedLm } from '../support/referenceEncoder';
+import { readTinyBert } from '../support/tinyBert';
+import { activateExtension } from './extension';
+
+const TEXT = 'all work and [MASK] play makes jack a dull boy';
+
+async function selectText(text: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  editor.selection = new vscode.Selection(0, 0, 0, text.length);
+}
+
+describe('inference panel (Run Model on Selection)', function () {
+  let dir: string;
+  let tmp: string;
+  before(async function () {
+    dir = fixture(this, 'kerasbert_tiny_bert_tf1');
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-inference-it-'));
+    await activateExtension();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('opens beside the editor on a selection and shows the tiny BERT fill-mask result of the reference', async function () {
+    const api = await activateExtension();
+    await selectText(TEXT);
+    const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: dir,
+    });
+    assert.ok(state, 'the command returned no state');
+    assert.equal(state.error, undefined, state.error);
+    assert.deepEqual(api.inference.lastState(), state);
+    const { weights, vocab } = readTinyBert(dir);
+    const ids = state.tokens!.map((t) => t.id);
+    assert.deepEqual(
+      ids.map((id) => vocab[id]),
+      ['[CLS]', 'all', 'work', 'and', '[MASK]', 'play', 'makes', 'jack', 'a', 'dull', 'boy', '[SEP]'],
+    );
+    const ref = referenceForward(weights, { ids });
+    const logits = referenceMaskedLm(weights, ref.sequence[4]!);
+    const max = Math.max(...logits);
+    const exps = logits.map((l) => Math.exp(l - max));
+    const total = exps.reduce((a, b) => a + b, 0);
+    const answer = state.fillMask![0]!;
+    assert.equal(answer.position, 4);
+    for (const c of answer.candidates) {
+      assert.ok(
+        Math.abs(c.prob - exps[c.id]! / total) < 1e-5,
+        `${c.token}: ${c.prob} vs ${exps[c.id]! / total}`,
+      );
+    }
+    assert.match(state.model!.backend, /^(wasm|cpu|tensorflow)/);
+    assert.ok(state.attention && state.attention.focus.length === 2 * 4);
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const panelTab = tabs.find(
+      (t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Model Garden'),
+    );
+    assert.ok(panelTab, 'no panel tab');
+    assert.notEqual(panelTab.group.viewColumn, vscode.ViewColumn.One, 'the panel opens beside the editor');
+  });
+
+  it('a corrupt checkpoint shows an error in the panel and the extension keeps working', async function () {
+    const api = await activateExtension();
+    const bad = path.join(tmp, 'broken');
+    fs.mkdirSync(bad);
+    fs.writeFileSync(path.join(bad, 'model.ckpt.index'), 'not a tensorflow index');
+    fs.writeFileSync(path.join(bad, 'model.ckpt.data-00000-of-00001'), Buffer.alloc(8));
+    await selectText(TEXT);
+    const failed = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: bad,
+    });
+    assert.match(failed?.error ?? '', /model\.ckpt\.index/);
+    const good = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: dir,
+    });
+    assert.equal(good?.error, undefined);
+    assert.equal(good?.fillMask?.[0]?.position, 4);
+    assert.deepEqual(api.inference.lastState(), good);
+  });
+});
