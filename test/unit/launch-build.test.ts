@@ -431,6 +431,27 @@ describe('launch: builders', () => {
     );
   });
 
+  it('passes --gin_file and --gin_params through in order', () => {
+    const { spec } = buildSpec({
+      model: requireModel('albert_en_base'),
+      source: 'hub',
+      experiment: 'bert/squad',
+      mode: 'train',
+      modelDir: 'o',
+      ginFiles: ['a.gin', 'b.gin'],
+      ginParams: ['x.y = 1'],
+    });
+    const flags = parseFlags(specArgs(spec)).filter((f) => f.name.startsWith('gin_'));
+    assert.deepEqual(
+      flags.map((f) => [f.name, f.value]),
+      [
+        ['gin_file', 'a.gin'],
+        ['gin_file', 'b.gin'],
+        ['gin_params', 'x.y = 1'],
+      ],
+    );
+  });
+
   it('distributions: CPU, GPUs, TPU and multi-worker set the runtime as the trainer reads it', () => {
     const base = {
       model: requireModel('albert_en_base'),

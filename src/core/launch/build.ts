@@ -48,6 +48,9 @@ export interface BuildOptions {
   readonly extraOverrides?: readonly Override[];
   readonly repository?: Repository;
   readonly python?: string;
+  /** `--gin_file` / `--gin_params`, passed through in order. */
+  readonly ginFiles?: readonly string[];
+  readonly ginParams?: readonly string[];
 }
 
 export interface BuildResult {
@@ -288,8 +291,8 @@ export function buildSpec(options: BuildOptions): BuildResult {
     overrides,
     tpu,
     tfhubCacheDir: tpu && options.source === 'hub' ? joinPath(options.modelDir, 'hub_cache') : undefined,
-    ginFiles: [],
-    ginParams: [],
+    ginFiles: [...(options.ginFiles ?? [])],
+    ginParams: [...(options.ginParams ?? [])],
     launcher,
     python: options.python ?? 'python3',
     cwd,

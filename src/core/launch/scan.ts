@@ -242,7 +242,7 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
   const begin = (at: number) => {
     if (start < 0) start = at;
   };
-  const expand = (at: number, inDouble: boolean): number => {
+  const expand = (at: number): number => {
     const braced = /^\$\{([A-Za-z_]\w*)\}/.exec(text.slice(at, to));
     const simple = /^\$([A-Za-z_]\w*)/.exec(text.slice(at, to));
     const match = braced ?? simple;
@@ -259,7 +259,6 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
       value += text[at + i];
       offsets.push(at + i);
     }
-    void inDouble;
     return at + length;
   };
   let at = from;
@@ -303,7 +302,7 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
           }
           at += 2;
         } else if (text[at] === '$') {
-          at = expand(at, true);
+          at = expand(at);
         } else {
           if (text[at] === '`') dynamic = true;
           value += text[at];
@@ -319,7 +318,7 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
       }
       at += 2;
     } else if (ch === '$') {
-      at = expand(at, false);
+      at = expand(at);
     } else {
       if (ch === '`') dynamic = true;
       value += ch;
