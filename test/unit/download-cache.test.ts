@@ -133,7 +133,15 @@ describe('download: the model cache', function () {
   it('never shows a failed download as complete, and resumes it next time', async function () {
     const url = `/assets/${MODEL}/tokenizer.tar.gz`;
     server.on(url, (req, res, i) =>
-      i === 0 ? dropAfter(res, archive, 1000) : serveBytes(req, res, archive),
+      i === 0
+        ? dropAfter(
+            res,
+            archive,
+            1000,
+            undefined,
+            path.join(root, MODEL, 'tokenizer', 'download.tar.gz.part'),
+          )
+        : serveBytes(req, res, archive),
     );
     const cache = cacheFor(undefined, { retries: 0 });
     await assert.rejects(

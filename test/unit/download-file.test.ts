@@ -61,7 +61,9 @@ describe('download: downloadFile against a local server', function () {
   });
 
   it('resumes from the byte where the connection dropped (Range + If-Range)', async function () {
-    server.on('/f', (req, res, i) => (i === 0 ? dropAfter(res, data, 100_000) : serveBytes(req, res, data)));
+    server.on('/f', (req, res, i) =>
+      i === 0 ? dropAfter(res, data, 100_000, undefined, file + '.part') : serveBytes(req, res, data),
+    );
     const result = await downloadFile(server.url('/f'), file, fast);
     assert.deepEqual(await fs.promises.readFile(file), data);
     const second = server.requestsFor('/f')[1];
@@ -71,7 +73,9 @@ describe('download: downloadFile against a local server', function () {
   });
 
   it('resumes a .part left by an earlier run', async function () {
-    server.on('/f', (req, res, i) => (i === 0 ? dropAfter(res, data, 50_000) : serveBytes(req, res, data)));
+    server.on('/f', (req, res, i) =>
+      i === 0 ? dropAfter(res, data, 50_000, undefined, file + '.part') : serveBytes(req, res, data),
+    );
     await rejection(downloadFile(server.url('/f'), file, { ...fast, retries: 0 }));
     assert.ok(!fs.existsSync(file));
     assert.equal(fs.statSync(file + '.part').size, 50_000);
@@ -82,7 +86,9 @@ describe('download: downloadFile against a local server', function () {
 
   it('starts over from zero when the server ignores ranges', async function () {
     server.on('/f', (req, res, i) =>
-      i === 0 ? dropAfter(res, data, 120_000) : serveBytes(req, res, data, { ranges: false }),
+      i === 0
+        ? dropAfter(res, data, 120_000, undefined, file + '.part')
+        : serveBytes(req, res, data, { ranges: false }),
     );
     await downloadFile(server.url('/f'), file, fast);
     assert.equal(server.requestsFor('/f')[1].headers.range, 'bytes=120000-');
@@ -92,7 +98,9 @@ describe('download: downloadFile against a local server', function () {
   it('starts over when the file changed on the server (If-Range no longer matches)', async function () {
     const changed = bytesOf(250_000, 99);
     server.on('/f', (req, res, i) =>
-      i === 0 ? dropAfter(res, data, 80_000, '"old"') : serveBytes(req, res, changed, { etag: '"new"' }),
+      i === 0
+        ? dropAfter(res, data, 80_000, '"old"', file + '.part')
+        : serveBytes(req, res, changed, { etag: '"new"' }),
     );
     await downloadFile(server.url('/f'), file, fast);
     assert.equal(server.requestsFor('/f')[1].headers['if-range'], '"old"');

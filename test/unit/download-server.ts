@@ -1,5 +1,6 @@
 // A local HTTP server for download tests: 127.0.0.1 on a random port, one handler per path, every
 // request recorded. Sockets are tracked so `close` never waits on a hung connection.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -98,10 +99,33 @@ export function serveBytes(
   res.end(data);
 }
 
-/** Sends headers for all of `data` but only its first `bytes`, then kills the connection. */
-export function dropAfter(res: http.ServerResponse, data: Buffer, bytes: number, etag = '"v1"'): void {
+/**
+ * Sends headers for all of `data` but only its first `bytes`, then kills the connection. With
+ * `partFile`, the kill waits (bounded) until the client has written those bytes to it, so what the
+ * client holds when the connection drops is deterministic.
+ */
+export function dropAfter(
+  res: http.ServerResponse,
+  data: Buffer,
+  bytes: number,
+  etag = '"v1"',
+  partFile?: string,
+): void {
   res.writeHead(200, { etag, 'accept-ranges': 'bytes', 'content-length': String(data.length) });
-  res.write(data.subarray(0, bytes), () => setTimeout(() => res.socket?.destroy(), 30));
+  res.write(data.subarray(0, bytes), () => {
+    const deadline = Date.now() + 10_000;
+    const poll = () => {
+      let size = 0;
+      try {
+        size = partFile ? fs.statSync(partFile).size : bytes;
+      } catch {
+        size = 0;
+      }
+      if (size >= bytes || Date.now() > deadline) res.socket?.destroy();
+      else setTimeout(poll, 5);
+    };
+    setTimeout(poll, partFile ? 0 : 30);
+  });
 }
 
 /** Deterministic pseudo-random bytes. */

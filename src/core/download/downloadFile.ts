@@ -81,8 +81,9 @@ export async function discardPart(file: string): Promise<void> {
   await fs.promises.rm(partPath(file) + '.json', { force: true });
 }
 
-async function hashFile(file: string, hash: Hash, signal?: AbortSignal): Promise<void> {
-  const stream = fs.createReadStream(file, { signal });
+async function hashFile(file: string, hash: Hash, signal?: AbortSignal, length?: number): Promise<void> {
+  if (length === 0) return;
+  const stream = fs.createReadStream(file, { signal, ...(length === undefined ? {} : { end: length - 1 }) });
   for await (const chunk of stream) hash.update(chunk as Buffer);
 }
 
@@ -177,6 +178,8 @@ export async function downloadFile(
 
   let failures = 0;
   let highWater = 0;
+  // sha256 of the .part's first `hashed` bytes, kept across attempts so the file is read only once.
+  let running: { hash: Hash; hashed: number } | undefined;
   let spaceChecked = false;
   let lastFailure: Retryable | undefined;
 
@@ -295,6 +298,16 @@ export async function downloadFile(
     await fs.promises.writeFile(part + '.json', JSON.stringify(newInfo));
     if (start === 0) meter.reset();
 
+    if (start === 0) running = { hash: createHash('sha256'), hashed: 0 };
+    else if (!running || running.hashed !== start) {
+      // Resuming a .part of an earlier run (or after a short write): hash what is on disk.
+      running = { hash: createHash('sha256'), hashed: start };
+      await hashFile(part, running.hash, signal, start).catch((error: unknown) => {
+        throwIfCancelled(signal, what);
+        throw error;
+      });
+    }
+    const hashing = running;
     const handle = await fs.promises.open(part, start > 0 ? 'a' : 'w');
     let bytes = start;
     let ended = false;
@@ -328,6 +341,8 @@ export async function downloadFile(
           );
         }
         await handle.write(chunk.value);
+        hashing.hash.update(chunk.value);
+        hashing.hashed += chunk.value.byteLength;
         bytes += chunk.value.byteLength;
         emit(bytes, total);
       }
@@ -388,12 +403,16 @@ export async function downloadFile(
         file,
       });
     }
-    const hash = createHash('sha256');
-    await hashFile(partPath(target), hash, signal).catch((error: unknown) => {
-      throwIfCancelled(signal, what);
-      throw error;
-    });
-    const sha256 = hash.digest('hex');
+    let sha256: string;
+    if (running && running.hashed === bytes) sha256 = running.hash.digest('hex');
+    else {
+      const hash = createHash('sha256');
+      await hashFile(partPath(target), hash, signal).catch((error: unknown) => {
+        throwIfCancelled(signal, what);
+        throw error;
+      });
+      sha256 = hash.digest('hex');
+    }
     if (options.sha256 && options.sha256.toLowerCase() !== sha256) {
       await discardPart(target);
       throw new DownloadError(
