@@ -242,10 +242,13 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
   const begin = (at: number) => {
     if (start < 0) start = at;
   };
+  const braced = /\$\{([A-Za-z_]\w*)\}/y;
+  const simple = /\$([A-Za-z_]\w*)/y;
   const expand = (at: number): number => {
-    const braced = /^\$\{([A-Za-z_]\w*)\}/.exec(text.slice(at, to));
-    const simple = /^\$([A-Za-z_]\w*)/.exec(text.slice(at, to));
-    const match = braced ?? simple;
+    braced.lastIndex = at;
+    simple.lastIndex = at;
+    const found = braced.exec(text) ?? simple.exec(text);
+    const match = found && at + found[0].length <= to ? found : null;
     if (match && variables.has(match[1])) {
       const variable = variables.get(match[1])!;
       value += variable.value;

@@ -68,7 +68,8 @@ export class LaunchDiagnostics implements vscode.Disposable {
 
   update(document: vscode.TextDocument): void {
     const kind = documentKind(document);
-    if (!kind || document.isClosed) return;
+    // Generated or huge files are not launch scripts worth checking on every keystroke.
+    if (!kind || document.isClosed || document.getText().length > 512_000) return;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const local = document.uri.scheme === 'file';
     const problems = checkText(document.getText(), kind, {
