@@ -133,6 +133,44 @@ describe('launch configurations in VS Code', () => {
     assert.match(clipboard, /--params_override=.*task\.init_checkpoint=gs:\/\/tf_model_garden/);
   });
 
+  it('the wizard offers the answers remembered for this workspace first', async () => {
+    const copy = { ...ANSWERS, target: 'copy', experiment: 'bert/tagging' };
+    await vscode.commands.executeCommand('modelGarden.launch.generate', copy);
+    const withoutExperiment: Record<string, unknown> = { ...copy };
+    delete withoutExperiment.experiment;
+    const pending = vscode.commands.executeCommand(
+      'modelGarden.launch.generate',
+      withoutExperiment,
+    ) as Thenable<GenerateResult | undefined>;
+    // The experiment QuickPick is open now; accept its first item.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await pending;
+    assert.ok(result?.text?.includes('--experiment=bert/tagging'), result?.text);
+  });
+
+  it('runs in a terminal and opens a Vertex AI job spec', async () => {
+    const run = (await vscode.commands.executeCommand('modelGarden.launch.runInTerminal', {
+      ...ANSWERS,
+      target: undefined,
+    })) as GenerateResult;
+    assert.equal(run.target, 'terminal');
+    assert.ok(vscode.window.terminals.some((t) => t.name === 'train.py bert/squad'));
+    const vertex = (await vscode.commands.executeCommand('modelGarden.launch.generate', {
+      ...ANSWERS,
+      target: 'vertex',
+      modelDir: 'gs://bucket/out',
+      trainData: 'gs://bucket/train.tf_record',
+    })) as GenerateResult;
+    assert.match(vertex.text ?? '', /workerPoolSpecs:/);
+    assert.deepEqual(
+      vertex.problems.filter((p) => p.code === 'target-needs-cloud-paths'),
+      [],
+    );
+    assert.equal(vscode.window.activeTextEditor?.document.languageId, 'yaml');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('diagnostics appear on a shell script at exact ranges, a quick fix applies, and hover shows the model card', async () => {
     const script = path.join(folder().uri.fsPath, 'run_mnli.sh');
     const checkpoint = '/ckpt/uncased_L-12_H-768_A-12/bert_model.ckpt.index';
