@@ -97,6 +97,37 @@ describe('downloads in VS Code', function () {
     assert.ok(!fs.existsSync(path.join(root, 'talkheads_ggelu_bert_en_base')));
   });
 
+  it('Cancel Download stops a running download, which never looks complete', async function () {
+    const api = await activateExtension();
+    const id = 'electra_small';
+    server.on(`/hub/${id}/tokenizer.tar.gz`, (_req, res) => {
+      res.writeHead(200, { 'content-length': '100000', etag: '"slow"' });
+      const timer = setInterval(() => res.write(Buffer.alloc(100)), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const running = vscode.commands.executeCommand('modelGarden.downloads.downloadTokenizer', id);
+    for (
+      let i = 0;
+      i < 250 && !(api.downloads.stateOf(id).downloading && api.downloads.stateOf(id).percent !== null);
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const during = api.downloads.stateOf(id);
+    assert.ok(during.downloading, `state while downloading: ${during.summary}`);
+    assert.match(during.summary, /^downloading \d+% \(tokenizer assets\)$/);
+    assert.match(
+      String(api.catalog.provider.getTreeItem({ kind: 'model', model: findModel(id)! }).description),
+      /↓ \d+%/,
+    );
+    assert.equal(await vscode.commands.executeCommand('modelGarden.downloads.cancel', id), true);
+    assert.equal(await running, undefined);
+    const entry = await api.downloads.cache().entry(id, 'tokenizer');
+    assert.equal(entry.state, 'partial');
+    assert.ok(!fs.existsSync(path.join(entry.dir, 'manifest.json')));
+    await api.downloads.remove(id);
+  });
+
   it('deletes a download and the row goes back to not downloaded', async function () {
     const api = await activateExtension();
     const freed = await api.downloads.remove(MODEL);
