@@ -40,12 +40,21 @@ function probe(url) {
 }
 
 /**
- * Starts code-server. `settings` go to the user settings.json. Returns { port, origin, userDataDir, stop }.
+ * Starts code-server. `settings` go to the user settings.json; `trust: true` keeps Workspace Trust on. Returns { port, origin, userDataDir, stop }.
  * Output goes to `logFile` when given (code-server is chatty), else is dropped.
  */
-async function startCodeServer({ port = 0, workspace, settings = {}, logFile, extensionsDir } = {}) {
+async function startCodeServer({
+  port = 0,
+  workspace,
+  settings = {},
+  logFile,
+  extensionsDir,
+  trust = false,
+} = {}) {
   if (!codeServerInstalled()) {
-    throw new Error(`code-server is not installed in ${installDir}: run "bash scripts/install-code-server.sh"`);
+    throw new Error(
+      `code-server is not installed in ${installDir}: run "bash scripts/install-code-server.sh"`,
+    );
   }
   const chosenPort = port || (await freePort());
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-code-server-'));
@@ -53,7 +62,11 @@ async function startCodeServer({ port = 0, workspace, settings = {}, logFile, ex
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings }, null, 2),
+    JSON.stringify(
+      { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', ...settings },
+      null,
+      2,
+    ),
   );
   const args = [
     entry,
@@ -67,8 +80,9 @@ async function startCodeServer({ port = 0, workspace, settings = {}, logFile, ex
     extensionsDir || path.join(base, 'extensions'),
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
   ];
+  // Workspace Trust is off unless a run tests Restricted Mode (`trust: true`: the prompt is refused in test mode).
+  if (!trust) args.push('--disable-workspace-trust');
   if (workspace) args.push(workspace);
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
   const child = spawn(process.execPath, args, { stdio: ['ignore', out, out], detached: false });
@@ -97,7 +111,10 @@ async function startCodeServer({ port = 0, workspace, settings = {}, logFile, ex
 /** The workbench URL that loads the extension under development (and, optionally, its tests). */
 function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, extensionTestsPath } = {}) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-  const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)], ['skipWelcome', 'true']];
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
+    ['skipWelcome', 'true'],
+  ];
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   const params = new URLSearchParams();
   if (folder) params.set('folder', folder);
@@ -110,7 +127,9 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 async function launchBrowser() {
   const { chromium } = require('playwright-core');
   if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    throw new Error(
+      `Chromium not found at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
   }
   return chromium.launch({
     executablePath: chromiumPath,
@@ -127,4 +146,12 @@ async function launchBrowser() {
   });
 }
 
-module.exports = { repoRoot, installDir, codeServerInstalled, startCodeServer, workbenchUrl, launchBrowser, freePort };
+module.exports = {
+  repoRoot,
+  installDir,
+  codeServerInstalled,
+  startCodeServer,
+  workbenchUrl,
+  launchBrowser,
+  freePort,
+};

@@ -4,6 +4,9 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+// `--restricted` runs out/test/restricted instead: Workspace Trust on, so the workspace opens in Restricted Mode.
+const restricted = process.argv.includes('--restricted');
+const suite = restricted ? 'restricted' : 'integration';
 const util = require('node:util');
 const { repoRoot, startCodeServer, workbenchUrl, launchBrowser } = require('./code-server.cjs');
 
@@ -20,19 +23,20 @@ const NOISE = [
 const TIME_LIMIT_MS = Number(process.env.INTEGRATION_TIMEOUT_MS || 15 * 60_000);
 
 async function main() {
-  const testsEntry = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
+  const testsEntry = path.join(repoRoot, 'out', 'test', suite, 'index.js');
   if (!fs.existsSync(testsEntry))
     throw new Error(`${testsEntry} is missing: run "npm run compile-tests" first`);
   // A fresh copy of the sample workspace: tests write launch.json and copy checkpoints into it.
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-workspace-'));
   fs.cpSync(path.join(repoRoot, 'test', 'workspace'), workspace, { recursive: true });
-  const logFile = path.join(repoRoot, 'test-results', 'code-server-integration.log');
+  const logFile = path.join(repoRoot, 'test-results', `code-server-${suite}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.writeFileSync(logFile, '');
   const server = await startCodeServer({
     workspace,
     logFile,
-    settings: { 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false },
+    settings: { 'security.workspace.trust.enabled': restricted, 'extensions.autoCheckUpdates': false },
+    trust: restricted,
   });
   const browser = await launchBrowser();
   let exitCode = 1;
@@ -49,7 +53,7 @@ async function main() {
     await page.goto(
       workbenchUrl(server, {
         folder: workspace,
-        extensionTestsPath: path.join(repoRoot, 'out', 'test', 'integration'),
+        extensionTestsPath: path.join(repoRoot, 'out', 'test', suite),
       }),
     );
     const timeout = new Promise((resolve) =>

@@ -1,5 +1,5 @@
 // `npm test`: build, type-check and compile the tests, lint, then the unit suite (plain Node), the
-// integration suite (inside VS Code 1.100.3 via code-server) and the UI suite (Playwright on the
+// integration suite (inside VS Code 1.100.3 via code-server), the same host in Restricted Mode, and the UI suite (Playwright on the
 // workbench). `node scripts/test.mjs unit|integration|ui` runs one suite with what it needs.
 // Ends with one line `total: N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
@@ -25,6 +25,7 @@ const steps = {
   ],
   'install-code-server': ['bash', ['scripts/install-code-server.sh']],
   integration: ['node', ['scripts/run-integration.cjs']],
+  restricted: ['node', ['scripts/run-integration.cjs', '--restricted']],
   ui: [
     'node',
     [
@@ -40,9 +41,9 @@ const steps = {
 };
 
 const plans = {
-  all: ['build', 'compile', 'lint', 'unit', 'install-code-server', 'integration', 'ui'],
+  all: ['build', 'compile', 'lint', 'unit', 'install-code-server', 'integration', 'restricted', 'ui'],
   unit: ['compile', 'unit'],
-  integration: ['build', 'compile', 'install-code-server', 'integration'],
+  integration: ['build', 'compile', 'install-code-server', 'integration', 'restricted'],
   ui: ['build', 'compile', 'install-code-server', 'ui'],
 };
 
