@@ -33,6 +33,8 @@ const builds = [
   },
   // The inference engine's worker_threads entry (TensorFlow.js stays off the extension host thread).
   { ...common, entryPoints: ['src/core/inference/worker.ts'], outfile: 'dist/inferenceWorker.js' },
+  // Tokenizes large texts off the extension host thread (src/vscode/tokenize/client.ts).
+  { ...common, entryPoints: ['src/vscode/tokenize/worker.ts'], outfile: 'dist/tokenizeWorker.js' },
   // The inference panel's webview script (browser, no Node APIs).
   {
     ...common,

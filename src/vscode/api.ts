@@ -2,6 +2,7 @@ import type { CatalogApi } from './catalog/register';
 import type { CheckpointsApi } from './checkpoints/register';
 import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
+import type { TokenizationApi } from './tokenize/register';
 
 /**
  * What `activate` returns: used by other extensions and by the integration tests to observe state
@@ -14,4 +15,5 @@ export interface ModelGardenApi {
   readonly checkpoints: CheckpointsApi;
   readonly downloads: DownloadsApi;
   readonly inference: InferenceApi;
+  readonly tokenization: TokenizationApi;
 }

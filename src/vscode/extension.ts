@@ -5,6 +5,7 @@ import { registerCheckpoints } from './checkpoints/register';
 import { registerDownloads } from './downloads/register';
 import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
+import { registerTokenization } from './tokenize/register';
 
 export type { ModelGardenApi } from './api';
 
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     checkpoints: registerCheckpoints(context),
     downloads: registerDownloads(context),
     inference: registerInference(context),
+    tokenization: registerTokenization(context),
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context);

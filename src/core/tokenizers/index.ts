@@ -8,3 +8,4 @@ export { albertPreprocess } from './albert';
 export { packInputs, roundRobinQuotas, type Packed } from './pack';
 export { readAlbertModel, ALBERT_MODEL_FILE, ALBERT_MODEL_SHA256 } from './albertAsset';
 export * from './load';
+export * from './spec';

@@ -1,0 +1,131 @@
+// Tokenization in the real VS Code: Select Tokenizer with a path (BERT uncased vocab from the fixtures),
+// Inspect Tokenization decorates the selection, the status bar counts the selection's tokens, the hover
+// shows the id, edits re-tokenize, a large text goes through the worker, Clear removes the tokens.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { TokenizationApi } from '../../src/vscode/tokenize/register';
+import { fixture } from '../fixtures';
+import { activateExtension } from './extension';
+
+describe('tokenization in VS Code', () => {
+  let api: TokenizationApi;
+  let vocabIds: Map<string, number>;
+  let editor: vscode.TextEditor;
+
+  before(async function () {
+    const vocab = fixture(this, 'vocab', 'bert_uncased_vocab.txt');
+    // The vocab's own line numbers are the ids (independent of the tokenizer code).
+    vocabIds = new Map(
+      fs
+        .readFileSync(vocab, 'utf8')
+        .split('\n')
+        .map((line, i) => [line, i]),
+    );
+    api = (await activateExtension()).tokenization;
+    const ok = await vscode.commands.executeCommand<boolean>(
+      'modelGarden.tokenization.selectTokenizer',
+      vocab,
+    );
+    assert.equal(ok, true);
+    assert.match(api.tokenizerLabel() ?? '', /bert_uncased_vocab\.txt \(uncased\)/);
+    const doc = await vscode.workspace.openTextDocument({
+      content: 'Say: Héllo, naïve world ☃ unaffable.\nsecond line',
+    });
+    editor = await vscode.window.showTextDocument(doc);
+  });
+
+  after(async () => {
+    await vscode.workspace
+      .getConfiguration()
+      .update('modelGarden.tokenization.maxSeqLength', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('decorates the selection with its tokens, [UNK] marked, ids from the vocab', async () => {
+    const doc = editor.document;
+    editor.selection = new vscode.Selection(0, 5, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('modelGarden.tokenization.inspect');
+    await api.idle();
+    const tokens = api.tokens(doc.uri);
+    assert.ok(tokens && tokens.length > 5, 'no tokens drawn');
+    const text = doc.getText();
+    const byText = (s: string) => tokens.find((t) => text.slice(t.start, t.end) === s);
+    assert.equal(byText('Héllo')?.piece, 'hello');
+    assert.equal(byText('naïve')?.piece, 'naive');
+    assert.equal(byText('☃')?.kind, 'unk');
+    for (const t of tokens) {
+      assert.ok(
+        t.start >= doc.offsetAt(editor.selection.start) && t.end <= doc.offsetAt(editor.selection.end),
+      );
+      assert.equal(t.id, vocabIds.get(t.piece), `id of ${t.piece}`);
+    }
+    assert.ok(tokens.some((t) => t.continuation && t.piece.startsWith('##')));
+    assert.ok(tokens.every((t) => !t.overflow));
+  });
+
+  it('marks the tokens past max_seq_length (counting [CLS] and [SEP])', async () => {
+    await vscode.workspace
+      .getConfiguration()
+      .update('modelGarden.tokenization.maxSeqLength', 5, vscode.ConfigurationTarget.Global);
+    await new Promise((r) => setTimeout(r, 300));
+    await api.idle();
+    const tokens = api.tokens(editor.document.uri)!;
+    assert.deepEqual(
+      tokens.map((t) => t.overflow),
+      tokens.map((_, i) => i >= 3),
+    );
+  });
+
+  it('shows piece and id on hover', async () => {
+    const doc = editor.document;
+    const position = doc.positionAt(doc.getText().indexOf('world') + 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      position,
+    );
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+      .join('\n');
+    assert.ok(text.includes(`id **${vocabIds.get('world')}**`), text);
+    assert.equal(api.hoverText(doc.uri, position), text.match(/\*\*`world`\*\*[\s\S]*/)?.[0]);
+  });
+
+  it('counts the selected tokens in the status bar', async () => {
+    const doc = editor.document;
+    const start = doc.getText().indexOf('second');
+    editor.selection = new vscode.Selection(
+      doc.positionAt(start),
+      doc.positionAt(start + 'second line'.length),
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    await api.idle();
+    assert.match(api.statusText() ?? '', /bert_uncased_vocab\.txt \(uncased\): 2 tokens$/);
+  });
+
+  it('re-tokenizes after an edit', async () => {
+    const doc = editor.document;
+    await editor.edit((e) => e.insert(doc.positionAt(doc.getText().indexOf('world')), 'tokenizer '));
+    await new Promise((r) => setTimeout(r, 400));
+    await api.idle();
+    const tokens = api.tokens(doc.uri)!;
+    const text = doc.getText();
+    assert.ok(tokens.some((t) => text.slice(t.start, t.end) === 'world' && t.piece === 'world'));
+    assert.ok(tokens.some((t) => text.slice(t.start, t.end).startsWith('token')));
+  });
+
+  it('tokenizes a large document in the worker', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'hello world\n'.repeat(5000) });
+    const big = await vscode.window.showTextDocument(doc);
+    big.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
+    await vscode.commands.executeCommand('modelGarden.tokenization.inspect');
+    await api.idle();
+    const tokens = api.tokens(doc.uri)!;
+    assert.equal(tokens.length, 10_000);
+    assert.equal(doc.getText().slice(tokens[9_999].start, tokens[9_999].end), 'world');
+    await vscode.commands.executeCommand('modelGarden.tokenization.clear');
+    assert.equal(api.tokens(doc.uri), undefined);
+  });
+});
