@@ -9,6 +9,7 @@ import {
   loadCatalogTokenizer,
   loadTokenizerFromPath,
   looksUncased,
+  encodeInChunks,
   packInputs,
   parseVocab,
   roundRobinQuotas,
@@ -213,5 +214,28 @@ describe('tokenizers: loading', function () {
       () => loadTokenizerFromPath(bad),
       (e: unknown) => e instanceof TokenizerAssetError && e.message.startsWith(bad),
     );
+  });
+});
+
+describe('tokenizers: chunked encoding (the worker path)', function () {
+  it('gives the same tokens as one call, and stops when cancelled', async function () {
+    const tok = new WordPieceTokenizer(
+      parseVocab(fs.readFileSync(fixture(this, 'vocab', 'bert_uncased_vocab.txt'), 'utf8')),
+      {
+        lowerCase: true,
+      },
+    );
+    const text = Array.from({ length: 3000 }, (_, i) => `Line ${i}: naïve café, unaffable ☃ tokens!`).join(
+      '\n',
+    );
+    const whole = tok.encode(text);
+    const chunked = await encodeInChunks(tok, text, async () => true, 1000);
+    assert.ok(chunked);
+    assert.deepEqual(Array.from(chunked.ids), whole.ids);
+    assert.deepEqual(Array.from(chunked.starts), whole.starts);
+    assert.deepEqual(Array.from(chunked.ends), whole.ends);
+    let calls = 0;
+    assert.equal(await encodeInChunks(tok, text, async () => ++calls < 3, 1000), undefined);
+    assert.equal(calls, 3);
   });
 });

@@ -12,6 +12,7 @@ import {
   type Encoded,
   type Tokenizer,
   type TokenizerSpec,
+  VocabNotFoundError,
 } from '../../core/tokenizers';
 import { cacheRoot } from '../downloads/settings';
 import { TokenizeClient } from './client';
@@ -252,7 +253,20 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
     try {
       loaded = loadFromSpec(withCache(chosen));
     } catch (error) {
-      void vscode.window.showErrorMessage((error as Error).message);
+      if (error instanceof VocabNotFoundError) {
+        // Offer the downloads feature's command for the model that owns the vocabulary.
+        const owner = findModel(error.modelId)?.vocabSameAs ?? error.modelId;
+        const download = 'Download Tokenizer';
+        void vscode.window
+          .showErrorMessage(`${labelOf(chosen)}: its vocab.txt is not in the model cache yet.`, download)
+          .then((answer) =>
+            answer === download
+              ? vscode.commands.executeCommand('modelGarden.downloads.downloadTokenizer', owner)
+              : undefined,
+          );
+      } else {
+        void vscode.window.showErrorMessage((error as Error).message);
+      }
       return false;
     }
     spec = chosen;
