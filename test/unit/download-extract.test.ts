@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import * as tar from 'tar';
-import { DownloadError, extractArchive, locateAssets, unsafeReason } from '../../src/core/download';
+import {
+  DownloadError,
+  extractArchive,
+  extractedSizeEstimate,
+  locateAssets,
+  unsafeReason,
+} from '../../src/core/download';
 import { fixture } from '../fixtures';
 import { tarGz, type TarEntrySpec } from './download-tar';
 
@@ -198,5 +204,30 @@ describe('download: safe tar.gz extraction', function () {
         assert.equal(unsafeReason(p, { type: 'File' }) !== undefined, segments.includes('..'));
       }),
     );
+  });
+});
+
+describe('download: extraction disk check', function () {
+  it('estimates the extracted size from the gzip trailer and refuses when it does not fit', async function () {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-xdisk-'));
+    try {
+      const payload = 'z'.repeat(300_000); // compresses to a few hundred bytes
+      const archive = path.join(dir, 'a.tar.gz');
+      await fs.promises.writeFile(archive, tarGz([{ name: 'big.txt', data: payload }]));
+      const estimate = await extractedSizeEstimate(archive);
+      // A tar of one file: 512-byte header + data padded to 512 + two 512-byte end blocks.
+      assert.equal(estimate, 512 + Math.ceil(payload.length / 512) * 512 + 1024);
+      assert.ok(fs.statSync(archive).size < 10_000);
+      const target = path.join(dir, 'out');
+      await assert.rejects(
+        extractArchive(archive, target, { freeSpace: async () => estimate - 1, minFreeBytes: 0 }),
+        (e: unknown) => e instanceof DownloadError && e.code === 'disk',
+      );
+      assert.ok(!fs.existsSync(target));
+      await extractArchive(archive, target, { freeSpace: async () => estimate, minFreeBytes: 0 });
+      assert.equal(fs.readFileSync(path.join(target, 'big.txt'), 'utf8'), payload);
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -329,3 +329,18 @@ describe('download: proxies', function () {
     }
   });
 });
+
+describe('download: URL schemes', function () {
+  it('refuses non-http(s) URLs before touching the disk', async function () {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-scheme-'));
+    try {
+      for (const url of ['file:///etc/passwd', 'ftp://x/y', 'data:,hello']) {
+        const error = await rejection(downloadFile(url, path.join(dir, 'x')));
+        assert.equal(error.code, 'unavailable');
+      }
+      assert.deepEqual(fs.readdirSync(dir), []);
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -352,10 +352,18 @@ export class ModelCache {
       await fs.promises.writeFile(archive + '.json', JSON.stringify(record));
     }
     try {
-      await extractArchive(archive, contentDir, { signal, onProgress });
+      await extractArchive(archive, contentDir, {
+        signal,
+        onProgress,
+        minFreeBytes: this.options.download?.minFreeBytes,
+        freeSpace: this.options.download?.freeSpace,
+      });
     } catch (error) {
-      // A corrupt or unsafe archive is not worth keeping; a cancelled extraction is.
-      if (error instanceof DownloadError && error.code !== 'cancelled') await this.dropArchive(archive);
+      // A corrupt or unsafe archive is not worth keeping; one whose extraction was cancelled or
+      // lacked disk space is reused next time.
+      if (error instanceof DownloadError && error.code !== 'cancelled' && error.code !== 'disk') {
+        await this.dropArchive(archive);
+      }
       throw error;
     }
     const assets = await locateAssets(contentDir);

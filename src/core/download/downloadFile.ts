@@ -165,6 +165,12 @@ export async function downloadFile(
   const interval = options.progressIntervalMs ?? 250;
   const part = partPath(file);
   const what = `Download of ${url}`;
+  if (!/^https?:\/\//i.test(url)) {
+    throw new DownloadError(`${what}: only http and https URLs can be downloaded.`, 'unavailable', {
+      url,
+      file,
+    });
+  }
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
 
   const meter = new RateMeter();

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tar from 'tar';
+import { ensureFreeSpace, type DiskCheck } from './diskSpace';
 import { DownloadError, throwIfCancelled } from './errors';
 import type { DownloadProgress } from './progress';
 
@@ -51,7 +52,28 @@ export function unsafeReason(entryPath: string, entry: EntryLike): string | unde
   return undefined;
 }
 
-export interface ExtractOptions {
+/**
+ * The size the archive will take once extracted: the gzip trailer's ISIZE (the uncompressed length
+ * modulo 2^32, lifted to at least the compressed size), or the file size for a plain tar.
+ */
+export async function extractedSizeEstimate(archive: string): Promise<number> {
+  const handle = await fs.promises.open(archive, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(2);
+    await handle.read(head, 0, 2, 0);
+    if (size < 18 || head[0] !== 0x1f || head[1] !== 0x8b) return size;
+    const tail = Buffer.alloc(4);
+    await handle.read(tail, 0, 4, size - 4);
+    let estimate = tail.readUInt32LE(0);
+    for (let i = 0; i < 64 && estimate < size; i++) estimate += 2 ** 32;
+    return estimate;
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface ExtractOptions extends DiskCheck {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DownloadProgress) => void;
 }
@@ -70,6 +92,7 @@ export async function extractArchive(
   throwIfCancelled(signal, `Extraction of ${archive}`);
   const parent = path.dirname(target);
   await fs.promises.mkdir(parent, { recursive: true });
+  await ensureFreeSpace(parent, await extractedSizeEstimate(archive), options);
   const temp = await fs.promises.mkdtemp(path.join(parent, `.${path.basename(target)}.extract-`));
   const violations: string[] = [];
   let extracted = 0;

@@ -10,7 +10,7 @@ export {
   type DownloadResult,
   type FetchLike,
 } from './downloadFile';
-export { extractArchive, unsafeReason, type ExtractOptions } from './extract';
+export { extractArchive, extractedSizeEstimate, unsafeReason, type ExtractOptions } from './extract';
 export { locateAssets, type LocatedAssets } from './locate';
 export * from './sources';
 export {
