@@ -165,14 +165,19 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
   const downloadCommand = (kind: DownloadKind) => async (target?: unknown) => {
     const model = await targetModel(target, `Model whose ${KIND_LABELS[kind]} to download`, kind);
     if (!model) return undefined;
-    updateContext();
-    const pending = download(model, kind);
-    updateContext();
-    return pending;
+    return download(model, kind);
   };
 
+  let downloading = false;
   context.subscriptions.push(
     store,
+    store.onDidChange(() => {
+      const now = cache.active().length > 0;
+      if (now !== downloading) {
+        downloading = now;
+        updateContext();
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (WATCHED_SETTINGS.some((s) => e.affectsConfiguration(s))) rebuild();
     }),
