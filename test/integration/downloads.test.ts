@@ -84,6 +84,23 @@ describe('downloads in VS Code', function () {
     const lines = vocab.toString('utf8').split('\n');
     const wordPiece = loadCatalogTokenizer(findModel(MODEL)!, api.downloads.cache().root);
     assert.deepEqual(wordPiece.encode('Hello world').ids, [lines.indexOf('hello'), lines.indexOf('world')]);
+
+    // And in the editor: Select Tokenizer takes the catalog model, Inspect Tokenization draws its tokens.
+    assert.equal(
+      await vscode.commands.executeCommand('modelGarden.tokenization.selectTokenizer', MODEL),
+      true,
+    );
+    const doc = await vscode.workspace.openTextDocument({ content: 'Hello world' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('modelGarden.tokenization.inspect');
+    await api.tokenization.idle();
+    assert.deepEqual(
+      api.tokenization.tokens(doc.uri)?.map((t) => t.id),
+      [lines.indexOf('hello'), lines.indexOf('world')],
+    );
+    await vscode.commands.executeCommand('modelGarden.tokenization.clear');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('refuses a kind the model does not have, without touching the disk', async function () {
