@@ -336,14 +336,22 @@ describe('download: interrupted extraction', function () {
       server.on('/t.tar.gz', (req, res) => serveBytes(req, res, archive));
       const cache = new ModelCache(root, { urlOverride: () => server.url('/t.tar.gz'), download: fast });
       const controller = new AbortController();
+      let modelFolderDuringExtraction: string[] = [];
       await assert.rejects(
         cache.download(MODEL, 'tokenizer', {
           signal: controller.signal,
-          onProgress: (p) => p.phase === 'extract' && controller.abort(),
+          onProgress: (p) => {
+            if (p.phase !== 'extract') return;
+            modelFolderDuringExtraction = fs.readdirSync(path.join(root, MODEL, 'tokenizer'));
+            controller.abort();
+          },
         }),
         (e: unknown) => e instanceof DownloadError && e.code === 'cancelled',
       );
       assert.equal((await cache.entry(MODEL, 'tokenizer')).state, 'partial');
+      // Half-extracted files never sit in the model's folder, where a search for vocab.txt looks.
+      assert.deepEqual(modelFolderDuringExtraction.sort(), ['download.tar.gz', 'download.tar.gz.json']);
+      assert.deepEqual(fs.readdirSync(path.join(root, '.partial')), []);
       const entry = await cache.download(MODEL, 'tokenizer');
       assert.equal(entry.state, 'complete');
       assert.equal(server.requests.length, 1, 'the archive was not downloaded again');

@@ -14,6 +14,8 @@ import { DOWNLOAD_KINDS, resolveUrl, type DownloadKind, type UrlOverride } from 
 export const MANIFEST_FILE = 'manifest.json';
 export const CONTENT_DIR = 'files';
 const ARCHIVE_FILE = 'download.tar.gz';
+/** `<root>/.partial`: extractions in progress (not a model id, so never listed). */
+const PARTIAL_DIR = '.partial';
 
 export interface CacheManifest {
   readonly version: 1;
@@ -357,6 +359,8 @@ export class ModelCache {
         onProgress,
         minFreeBytes: this.options.download?.minFreeBytes,
         freeSpace: this.options.download?.freeSpace,
+        // Outside the model's folder, so nothing that searches it finds half-extracted files.
+        tempParent: path.join(this.root, PARTIAL_DIR),
       });
     } catch (error) {
       // A corrupt or unsafe archive is not worth keeping; one whose extraction was cancelled or

@@ -76,6 +76,11 @@ export async function extractedSizeEstimate(archive: string): Promise<number> {
 export interface ExtractOptions extends DiskCheck {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: DownloadProgress) => void;
+  /**
+   * Folder for the temporary extraction (default: beside the target). Must be on the same file
+   * system as the target, which is renamed from it.
+   */
+  readonly tempParent?: string;
 }
 
 /**
@@ -93,7 +98,9 @@ export async function extractArchive(
   const parent = path.dirname(target);
   await fs.promises.mkdir(parent, { recursive: true });
   await ensureFreeSpace(parent, await extractedSizeEstimate(archive), options);
-  const temp = await fs.promises.mkdtemp(path.join(parent, `.${path.basename(target)}.extract-`));
+  const tempParent = options.tempParent ?? parent;
+  await fs.promises.mkdir(tempParent, { recursive: true });
+  const temp = await fs.promises.mkdtemp(path.join(tempParent, `.${path.basename(target)}.extract-`));
   const violations: string[] = [];
   let extracted = 0;
   try {
