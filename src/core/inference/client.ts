@@ -166,7 +166,7 @@ export class InferenceClient {
         },
         onProgress,
       });
-      this.worker?.ref();
+      this.start().ref();
       this.post(make(id));
     });
   }

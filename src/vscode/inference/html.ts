@@ -15,6 +15,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
+<!-- vscode-tabs gives its headers and panels ids of its own: the content lives in inner elements. -->
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -63,15 +64,15 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <div id="error" role="alert" hidden></div>
 <div id="tokens" aria-label="Tokens of the selection"></div>
 <div id="meta"></div>
-<vscode-tabs id="tabs">
+<vscode-tabs>
   <vscode-tab-header slot="header">Fill-Mask</vscode-tab-header>
-  <vscode-tab-panel id="panel-fill-mask"></vscode-tab-panel>
+  <vscode-tab-panel><div id="panel-fill-mask"></div></vscode-tab-panel>
   <vscode-tab-header slot="header">Embedding</vscode-tab-header>
-  <vscode-tab-panel id="panel-embedding"></vscode-tab-panel>
+  <vscode-tab-panel><div id="panel-embedding"></div></vscode-tab-panel>
   <vscode-tab-header slot="header">Attention</vscode-tab-header>
-  <vscode-tab-panel id="panel-attention"></vscode-tab-panel>
+  <vscode-tab-panel><div id="panel-attention"></div></vscode-tab-panel>
   <vscode-tab-header slot="header">Heads</vscode-tab-header>
-  <vscode-tab-panel id="panel-heads"></vscode-tab-panel>
+  <vscode-tab-panel><div id="panel-heads"></div></vscode-tab-panel>
 </vscode-tabs>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

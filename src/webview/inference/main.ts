@@ -24,6 +24,7 @@ const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 const $ = (id: string) => document.getElementById(id)!;
+const tabsElement = () => document.querySelector('vscode-tabs')!;
 
 function tokensHtml(): string {
   const tokens = state.tokens ?? [];
@@ -34,7 +35,7 @@ function tokensHtml(): string {
     .map((t, i) => {
       const replaced = rtd.get(i);
       const tag = tags.get(i);
-      const style = replaced !== undefined ? ` style="--replaced:${replaced.toFixed(3)}"` : '';
+      const style = replaced !== undefined ? ` data-replaced="${replaced.toFixed(3)}"` : '';
       const cls = [
         'token',
         t.special ? 'special' : '',
@@ -72,7 +73,7 @@ function fillMaskHtml(): string {
         a.candidates
           .map(
             (c) =>
-              `<tr><td class="cand">${esc(c.token)}</td><td class="bar"><span style="width:${(c.prob * 100).toFixed(1)}%"></span></td><td class="num">${pct(c.prob)}</td></tr>`,
+              `<tr><td class="cand">${esc(c.token)}</td><td class="bar"><span data-w="${(c.prob * 100).toFixed(1)}"></span></td><td class="num">${pct(c.prob)}</td></tr>`,
           )
           .join('') +
         '</table>',
@@ -105,7 +106,7 @@ function attentionHtml(): string {
     for (let h = 0; h < a.heads; h++) {
       const v = a.focus[l * a.heads + h]!;
       const sel = a.selected && a.selected.layer === l && a.selected.head === h ? ' selected' : '';
-      grid += `<td><button class="cell${sel}" style="--v:${v.toFixed(3)}" data-action="head" data-layer="${l}" data-head="${h}" title="layer ${l}, head ${h}: focus ${v.toFixed(3)}"></button></td>`;
+      grid += `<td><button class="cell${sel}" data-v="${v.toFixed(3)}" data-action="head" data-layer="${l}" data-head="${h}" title="layer ${l}, head ${h}: focus ${v.toFixed(3)}"></button></td>`;
     }
     grid += '</tr>';
   }
@@ -122,7 +123,7 @@ function attentionHtml(): string {
       map += `<tr><th>${esc(tokens[i]?.piece ?? '')}</th>`;
       for (let j = 0; j < s.length; j++) {
         const v = s.map[i * s.length + j]!;
-        map += `<td style="--v:${v.toFixed(3)}" title="${pct(v)}"></td>`;
+        map += `<td data-v="${v.toFixed(3)}" title="${pct(v)}"></td>`;
       }
       map += '</tr>';
     }
@@ -140,7 +141,7 @@ function headsHtml(): string {
         h.classify
           .map(
             (c) =>
-              `<tr><td class="cand">${esc(c.label)}</td><td class="bar"><span style="width:${(c.prob * 100).toFixed(1)}%"></span></td><td class="num">${pct(c.prob)}</td></tr>`,
+              `<tr><td class="cand">${esc(c.label)}</td><td class="bar"><span data-w="${(c.prob * 100).toFixed(1)}"></span></td><td class="num">${pct(c.prob)}</td></tr>`,
           )
           .join('') +
         '</table>',
@@ -168,6 +169,17 @@ function headsHtml(): string {
   );
 }
 
+/** The CSP allows no inline style attributes: sizes and colours are set through the CSSOM. */
+function applyStyles(): void {
+  document.querySelectorAll<HTMLElement>('[data-w]').forEach((el) => (el.style.width = `${el.dataset.w}%`));
+  document
+    .querySelectorAll<HTMLElement>('[data-v]')
+    .forEach((el) => el.style.setProperty('--v', el.dataset.v!));
+  document
+    .querySelectorAll<HTMLElement>('[data-replaced]')
+    .forEach((el) => el.style.setProperty('--replaced', el.dataset.replaced!));
+}
+
 function render(): void {
   const m = state.model;
   $('model').textContent = m ? `${m.label} — ${m.backend}` : 'No model chosen';
@@ -186,7 +198,8 @@ function render(): void {
   $('panel-embedding').innerHTML = embeddingHtml();
   $('panel-attention').innerHTML = attentionHtml();
   $('panel-heads').innerHTML = headsHtml();
-  const tabs = $('tabs') as HTMLElement & { selectedIndex: number };
+  applyStyles();
+  const tabs = tabsElement() as HTMLElement & { selectedIndex: number };
   const index = TABS.indexOf(state.tab ?? 'fill-mask');
   if (tabs.selectedIndex !== index) tabs.selectedIndex = index;
   document.body.dataset.ready = state.tokens ? 'result' : 'empty';
@@ -231,7 +244,7 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
-$('tabs').addEventListener('vsc-tabs-select', (event) => {
+tabsElement().addEventListener('vsc-tabs-select', (event) => {
   const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
   const tab = TABS[index] ?? 'fill-mask';
   if (tab !== state.tab) {
