@@ -127,7 +127,8 @@ export class InferencePanel {
     this.update({ busy: { message: `Loading ${path.basename(file)}…` } });
     const info = await vscode.window.withProgress(
       {
-        location: vscode.ProgressLocation.Notification,
+        // The status bar shows it; the panel has its own progress line with a Cancel button.
+        location: vscode.ProgressLocation.Window,
         title: `Loading ${path.basename(file)}`,
         cancellable: true,
       },
