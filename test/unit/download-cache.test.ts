@@ -350,7 +350,11 @@ describe('download: interrupted extraction', function () {
       );
       assert.equal((await cache.entry(MODEL, 'tokenizer')).state, 'partial');
       // Half-extracted files never sit in the model's folder, where a search for vocab.txt looks.
-      assert.deepEqual(modelFolderDuringExtraction.sort(), ['download.tar.gz', 'download.tar.gz.json']);
+      assert.deepEqual(modelFolderDuringExtraction.sort(), [
+        'download.lock',
+        'download.tar.gz',
+        'download.tar.gz.json',
+      ]);
       assert.deepEqual(fs.readdirSync(path.join(root, '.partial')), []);
       const entry = await cache.download(MODEL, 'tokenizer');
       assert.equal(entry.state, 'complete');
@@ -361,5 +365,51 @@ describe('download: interrupted extraction', function () {
       await server.close();
       await fs.promises.rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('download: one process per download folder', function () {
+  let server: TestServer;
+  let root: string;
+  beforeEach(async function () {
+    server = await new TestServer().start();
+    server.on('/t.tar.gz', (req, res) =>
+      serveBytes(req, res, tarGz([{ name: 'assets/vocab.txt', data: '[PAD]\n' }])),
+    );
+    root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-lock-'));
+  });
+  afterEach(async function () {
+    await server.close();
+    await fs.promises.rm(root, { recursive: true, force: true });
+  });
+
+  const lockWith = async (pid: number) => {
+    const dir = path.join(root, MODEL, 'tokenizer');
+    await fs.promises.mkdir(dir, { recursive: true });
+    await fs.promises.writeFile(
+      path.join(dir, 'download.lock'),
+      JSON.stringify({ pid, host: os.hostname(), date: '' }),
+    );
+  };
+
+  it('refuses while a live process holds the lock, without a request', async function () {
+    await lockWith(process.pid);
+    const cache = new ModelCache(root, { urlOverride: () => server.url('/t.tar.gz'), download: fast });
+    await assert.rejects(
+      cache.download(MODEL, 'tokenizer'),
+      (e: unknown) =>
+        e instanceof DownloadError && e.code === 'busy' && e.message.includes(String(process.pid)),
+    );
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('takes over a lock left by a process that is gone, and releases it', async function () {
+    const { spawnSync } = await import('node:child_process');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await lockWith(Number(gone.stdout.toString()));
+    const cache = new ModelCache(root, { urlOverride: () => server.url('/t.tar.gz'), download: fast });
+    const entry = await cache.download(MODEL, 'tokenizer');
+    assert.equal(entry.state, 'complete');
+    assert.ok(!fs.existsSync(path.join(entry.dir, 'download.lock')));
   });
 });

@@ -8,6 +8,7 @@ import { discardPart, downloadFile, type DownloadOptions } from './downloadFile'
 import { DownloadError } from './errors';
 import { extractArchive } from './extract';
 import { locateAssets, type LocatedAssets } from './locate';
+import { acquireLock } from './lock';
 import type { DownloadProgress } from './progress';
 import { DOWNLOAD_KINDS, resolveUrl, type DownloadKind, type UrlOverride } from './sources';
 
@@ -16,6 +17,7 @@ export const CONTENT_DIR = 'files';
 const ARCHIVE_FILE = 'download.tar.gz';
 /** `<root>/.partial`: extractions in progress (not a model id, so never listed). */
 const PARTIAL_DIR = '.partial';
+const LOCK_FILE = 'download.lock';
 
 export interface CacheManifest {
   readonly version: 1;
@@ -336,6 +338,24 @@ export class ModelCache {
       }
     }
     await fs.promises.mkdir(dir, { recursive: true });
+    const release = await acquireLock(path.join(dir, LOCK_FILE), `${modelId}/${kind}`);
+    try {
+      return await this.fetchAndExtract(modelId, kind, url, request, signal, onProgress);
+    } finally {
+      await release();
+    }
+  }
+
+  private async fetchAndExtract(
+    modelId: string,
+    kind: DownloadKind,
+    url: string,
+    request: FetchRequest,
+    signal: AbortSignal,
+    onProgress: (progress: DownloadProgress) => void,
+  ): Promise<CacheEntry> {
+    const dir = this.kindDir(modelId, kind);
+    const contentDir = path.join(dir, CONTENT_DIR);
     // From here on the entry must not look complete until the new manifest is written.
     await fs.promises.rm(path.join(dir, MANIFEST_FILE), { force: true });
     const archive = path.join(dir, ARCHIVE_FILE);

@@ -9,7 +9,8 @@ export type DownloadErrorCode =
   | 'unsafe-archive' // a tar entry would land outside the target folder
   | 'archive' // the archive is corrupt or not a tar.gz
   | 'unavailable' // the catalog has no such download for this model
-  | 'manifest'; // a cache manifest is unreadable
+  | 'manifest' // a cache manifest is unreadable
+  | 'busy'; // another process is downloading the same thing
 
 /** A failure with a user-facing message that names the URL or file and the reason. */
 export class DownloadError extends Error {
