@@ -140,6 +140,21 @@ describe('inference CLI (model-garden infer)', function () {
       out.classify!.forEach((c, i) => close(c.prob, probs[i]!, c.label));
     });
 
+    it('classify: label names come from the fine-tuning metadata beside the checkpoint', async function () {
+      const labelled = path.join(tmp, 'labelled');
+      await writeTf1Checkpoint(labelled, weights, vocab);
+      fs.writeFileSync(
+        path.join(labelled, 'input_meta_data.json'),
+        JSON.stringify({ num_labels: 3, label_list: ['negative', 'neutral', 'positive'] }),
+      );
+      fs.writeFileSync(path.join(labelled, 'labels.txt'), 'only\ntwo\n'); // wrong length: ignored
+      const out = await infer(['--checkpoint', labelled, '--text', 'the cat sat', '--task', 'classify']);
+      assert.deepEqual(
+        out.classify!.map((c) => c.label),
+        ['negative', 'neutral', 'positive'],
+      );
+    });
+
     it('squad: the answer is the best span of the context by the reference logits', async function () {
       const out = await infer([
         '--checkpoint',

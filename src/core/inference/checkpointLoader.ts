@@ -2,6 +2,8 @@
 // vocabulary) and the name mapping. Reports a progress step per tensor read and stops between reads
 // when the request is cancelled.
 import { CheckpointReader, describeCheckpoint, discoverModel, loadEncoderWeights } from '../checkpoint';
+import type { EncoderWeights } from '../model/encoder';
+import { findLabels } from './labels';
 import type { LoadHooks, LoadedWeights } from './loader';
 import { CancelledError } from './types';
 
@@ -31,8 +33,25 @@ export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Pro
     };
     const weights = await loadEncoderWeights(reader, config, { description });
     check();
-    return { weights, vocabFile: found.vocab, spmFile: found.sentencePiece };
+    return {
+      weights: await withLabels(weights, prefix),
+      vocabFile: found.vocab,
+      spmFile: found.sentencePiece,
+    };
   } finally {
     await reader.close();
   }
+}
+
+/** Adds label names from the checkpoint's folder to the classifier and tagging heads that lack them. */
+async function withLabels(weights: EncoderWeights, prefix: string): Promise<EncoderWeights> {
+  const { classifier, tagging } = weights.heads;
+  const named = async <T extends { bias: { shape: readonly number[] }; labels?: readonly string[] }>(
+    head: T | undefined,
+  ) => (head && !head.labels ? { ...head, labels: await findLabels(prefix, head.bias.shape[0] ?? 0) } : head);
+  if (!classifier && !tagging) return weights;
+  return {
+    ...weights,
+    heads: { ...weights.heads, classifier: await named(classifier), tagging: await named(tagging) },
+  };
 }
