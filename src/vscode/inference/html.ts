@@ -30,6 +30,9 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   #error { color: var(--vscode-errorForeground); border: 1px solid var(--vscode-inputValidation-errorBorder); padding: 6px; margin: 6px 0; white-space: pre-wrap; }
   #tokens { display: flex; flex-wrap: wrap; gap: 4px; padding: 8px 0; }
   .token { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); border-radius: 3px; padding: 1px 5px; background: var(--vscode-textCodeBlock-background); color: var(--vscode-foreground); cursor: pointer; display: inline-flex; flex-direction: column; align-items: center; }
+  .token.alt { background: var(--vscode-editor-selectionHighlightBackground, var(--vscode-textCodeBlock-background)); }
+  .token.unk { color: var(--vscode-errorForeground); border-color: var(--vscode-errorForeground); }
+  .token.cont { border-left-style: dotted; }
   .token.special { color: var(--vscode-descriptionForeground); cursor: default; }
   .token.pair { border-style: dashed; }
   .token.masked { background: var(--vscode-editor-findMatchHighlightBackground); }

@@ -36,8 +36,13 @@ function tokensHtml(): string {
       const replaced = rtd.get(i);
       const tag = tags.get(i);
       const style = replaced !== undefined ? ` data-replaced="${replaced.toFixed(3)}"` : '';
+      // As the inline tokenization view draws them: alternating colours, unknown pieces red, continuations marked.
+      const unknown = t.piece === '[UNK]' || t.piece === '<unk>';
       const cls = [
         'token',
+        i % 2 ? 'alt' : '',
+        unknown ? 'unk' : '',
+        t.piece.startsWith('##') ? 'cont' : '',
         t.special ? 'special' : '',
         masks.has(i) ? 'masked' : '',
         t.segment ? 'pair' : '',
