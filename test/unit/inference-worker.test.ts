@@ -14,6 +14,7 @@ import {
 } from '../../src/core/inference';
 import { fixture } from '../fixtures';
 import { referenceForward, referenceMaskedLm } from '../support/referenceEncoder';
+import { writeTf1Checkpoint } from '../support/tf1Checkpoint';
 import { readTinyBert } from '../support/tinyBert';
 
 const tiny = bertConfig({
@@ -122,6 +123,27 @@ describe('inference worker', function () {
     assert.deepEqual(chosen.maskPositions, [2]);
     assert.equal(chosen.tokens[2]!.piece, '[MASK]');
     assert.equal(chosen.fillMask[0]!.candidates[0]!.id, best, 'same input as the typed mask');
+  });
+
+  it('a checkpoint rewritten on disk (new modification time) is loaded again, the old copy dropped', async function () {
+    const dir = path.join(tmp, 'rewritten');
+    const weights = syntheticWeights(tiny, { seed: 21 });
+    const vocab = Array.from({ length: tiny.vocabSize }, (_, i) =>
+      i < 5 ? ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'][i]! : `w${i}`,
+    );
+    const prefix = await writeTf1Checkpoint(dir, weights, vocab);
+    const first = await client.load({ kind: 'checkpoint', path: prefix });
+    assert.equal((await client.load({ kind: 'checkpoint', path: prefix })).cached, true);
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(prefix + '.index', later, later);
+    const second = await client.load({ kind: 'checkpoint', path: prefix });
+    assert.equal(second.cached, false);
+    assert.notEqual(second.key, first.key);
+    await assert.rejects(
+      client.run(first.key, { batch: 1, seqLength: 2, inputIds: Int32Array.of(2, 3) }),
+      /No model is loaded/,
+    );
+    assert.equal(await client.unload(second.key), 1);
   });
 
   it('loads a model once: the same source comes back cached', async function () {
