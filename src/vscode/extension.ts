@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     tokenization: registerTokenization(context),
   };
   api.downloads.attachToCatalog(api.catalog.provider);
-  registerLaunch(context);
+  registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });
   // Each feature registers itself here with one line; heavy work (TensorFlow.js, checkpoint reads,
   // tokenizing) is loaded lazily, never during activation.
   api.activationMs = performance.now() - started;

@@ -47,7 +47,13 @@ export const SELECTOR: vscode.DocumentSelector = [
   { pattern: '**/*.{sh,bash,zsh}' },
 ];
 
-export function registerLaunch(context: vscode.ExtensionContext): void {
+/** What launch generation needs from other features. */
+export interface LaunchDependencies {
+  /** The prefix of a catalog model's checkpoint in the download cache, when it is there. */
+  readonly downloadedCheckpoint?: (modelId: string) => Promise<string | undefined>;
+}
+
+export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDependencies = {}): void {
   const run = async (
     first: unknown,
     second: unknown,
@@ -55,7 +61,11 @@ export function registerLaunch(context: vscode.ExtensionContext): void {
   ): Promise<GenerateResult | undefined> => {
     const given = answersFrom(first, second);
     if (forced) given.target = forced;
-    const answers = await askMissing(given, rememberedAnswers(context.workspaceState));
+    const answers = await askMissing(
+      given,
+      rememberedAnswers(context.workspaceState),
+      deps.downloadedCheckpoint,
+    );
     if (!answers) return undefined;
     const normalized = normalizeSkips(answers);
     const result = await generate(normalized);

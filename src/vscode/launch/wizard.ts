@@ -106,6 +106,7 @@ async function askPath(
 export async function askMissing(
   given: LaunchAnswers,
   remembered: LaunchAnswers,
+  downloadedCheckpoint: (modelId: string) => Promise<string | undefined> = async () => undefined,
 ): Promise<LaunchAnswers | undefined> {
   const a: LaunchAnswers = { ...given };
   if (!a.model) {
@@ -138,13 +139,16 @@ export async function askMissing(
   }
   if (a.source === 'checkpoint' && a.checkpoint === undefined) {
     const fallback = defaultCheckpoint(model);
+    // A checkpoint downloaded into the model cache is the first suggestion: it is local and complete.
+    const downloaded = await downloadedCheckpoint(model.id);
     a.checkpoint = await askPath(
       'Checkpoint prefix (…/bert_model.ckpt) or folder',
-      remembered.model === model.id
-        ? remembered.checkpoint
-        : fallback.placeholder
-          ? undefined
-          : fallback.path,
+      downloaded ??
+        (remembered.model === model.id
+          ? remembered.checkpoint
+          : fallback.placeholder
+            ? undefined
+            : fallback.path),
       { example: fallback.path },
     );
     if (a.checkpoint === undefined) return undefined;
