@@ -30,18 +30,6 @@ const runs = Number(arg('runs', '3'));
 const threads = Number(arg('threads', String(Math.min(4, os.availableParallelism()))));
 const wanted = arg('backends', 'tensorflow,wasm').split(',') as BackendName[];
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
-
 interface Row {
   engine: string;
   seq: number;
@@ -56,7 +44,6 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const outputs = new Map<number, { ours?: Float32Array; ort?: Float32Array }>();
 
-  // onnxruntime-node first (its sessions are freed before our engine allocates).
   type Ort = typeof import('onnxruntime-node');
   let ort: Ort | undefined;
   try {
@@ -65,43 +52,8 @@ async function main(): Promise<void> {
   } catch (error) {
     console.log(`onnxruntime-node unavailable: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (ort) {
-    for (const seq of seqs) {
-      const graph = buildEncoderOnnx(weights, seq);
-      const ids = BigInt64Array.from({ length: seq }, (_, i) => BigInt((i * 7919) % config.vocabSize));
-      const feeds = {
-        input_ids: new ort.Tensor('int64', ids, [1, seq]),
-        type_ids: new ort.Tensor('int64', new BigInt64Array(seq), [1, seq]),
-        position_ids: new ort.Tensor(
-          'int64',
-          BigInt64Array.from({ length: seq }, (_, i) => BigInt(i)),
-          [1, seq],
-        ),
-        mask_adder: new ort.Tensor('float32', new Float32Array(seq), [1, 1, 1, seq]),
-      };
-      for (const intra of [2, 1]) {
-        const t0 = performance.now();
-        const session = await ort.InferenceSession.create(graph, {
-          intraOpNumThreads: intra,
-          interOpNumThreads: 1,
-        });
-        const createMs = performance.now() - t0;
-        let last: Float32Array | undefined;
-        const ms = await time(async () => {
-          const out = await session.run(feeds);
-          last = out.sequence!.data as Float32Array;
-        });
-        rows.push({ engine: `onnxruntime-node ${intra} thread${intra > 1 ? 's' : ''}`, seq, ms });
-        if (intra === 2) outputs.set(seq, { ort: last });
-        console.log(
-          `onnxruntime-node ${intra}t seq ${seq}: ${ms.toFixed(1)} ms (session ${createMs.toFixed(0)} ms)`,
-        );
-        await session.release();
-      }
-    }
-  }
-
-  // Our engine: tfjs-node when installed, and wasm (the default where it is not).
+  // The machine is shared: peers are timed in turns (ours, onnxruntime 2 threads, 1 thread, again …)
+  // so that load changes hit all of them alike; medians are reported.
   for (const name of wanted) {
     const choice = await initBackend(name, { threads });
     if (choice.name !== name) {
@@ -111,15 +63,62 @@ async function main(): Promise<void> {
     const model = new EncoderModel(weights);
     for (const seq of seqs) {
       const inputIds = Int32Array.from({ length: seq }, (_, i) => (i * 7919) % config.vocabSize);
-      let last: Float32Array | undefined;
-      const ms = await time(async () => {
-        last = (await model.run({ batch: 1, seqLength: seq, inputIds })).sequence;
-      });
-      rows.push({ engine: `tfjs ${choice.label}`, seq, ms });
-      const o = outputs.get(seq) ?? {};
-      o.ours = last;
-      outputs.set(seq, o);
-      console.log(`tfjs ${choice.label} seq ${seq}: ${ms.toFixed(1)} ms`);
+      const peers: { engine: string; run: () => Promise<Float32Array>; release?: () => Promise<void> }[] = [
+        {
+          engine: `tfjs ${choice.label}`,
+          run: async () => (await model.run({ batch: 1, seqLength: seq, inputIds })).sequence,
+        },
+      ];
+      if (ort) {
+        const graph = buildEncoderOnnx(weights, seq);
+        const feeds = {
+          input_ids: new ort.Tensor(
+            'int64',
+            BigInt64Array.from(inputIds, (v) => BigInt(v)),
+            [1, seq],
+          ),
+          type_ids: new ort.Tensor('int64', new BigInt64Array(seq), [1, seq]),
+          position_ids: new ort.Tensor(
+            'int64',
+            BigInt64Array.from({ length: seq }, (_, i) => BigInt(i)),
+            [1, seq],
+          ),
+          mask_adder: new ort.Tensor('float32', new Float32Array(seq), [1, 1, 1, seq]),
+        };
+        for (const intra of [2, 1]) {
+          const t0 = performance.now();
+          const session = await ort.InferenceSession.create(graph, {
+            intraOpNumThreads: intra,
+            interOpNumThreads: 1,
+          });
+          console.log(
+            `onnxruntime-node ${intra}t seq ${seq}: session created in ${(performance.now() - t0).toFixed(0)} ms`,
+          );
+          peers.push({
+            engine: `onnxruntime-node ${intra} thread${intra > 1 ? 's' : ''}`,
+            run: async () => (await session.run(feeds)).sequence!.data as Float32Array,
+            release: () => session.release(),
+          });
+        }
+      }
+      const times = peers.map(() => [] as number[]);
+      const last: Float32Array[] = [];
+      for (const [i, p] of peers.entries()) last[i] = await p.run(); // warm-up
+      for (let r = 0; r < runs; r++) {
+        for (const [i, p] of peers.entries()) {
+          const t = performance.now();
+          last[i] = await p.run();
+          times[i]!.push(performance.now() - t);
+        }
+      }
+      for (const [i, p] of peers.entries()) {
+        const sorted = [...times[i]!].sort((a, b) => a - b);
+        const ms = sorted[Math.floor(sorted.length / 2)]!;
+        rows.push({ engine: p.engine, seq, ms });
+        console.log(`${p.engine} seq ${seq}: ${ms.toFixed(1)} ms`);
+        await p.release?.();
+      }
+      if (peers.length > 1) outputs.set(seq, { ours: last[0], ort: last[1] });
     }
     model.dispose();
   }
