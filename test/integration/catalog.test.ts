@@ -79,15 +79,14 @@ describe('catalog in VS Code', () => {
     assert.equal(first.label, 'BERT-base uncased English');
     assert.equal(first.description, 'L-12 H-768 · uncased');
     assert.match((first.tooltip as vscode.MarkdownString).value, /bert_en_uncased_L-12_H-768_A-12/);
-    const details = catalog.provider.getChildren(bert[0]).map((n) => catalog.provider.getTreeItem(n).label);
-    assert.deepEqual(details, [
-      'Configuration',
-      'Vocabulary',
-      'Training data',
-      'Checkpoint',
-      'TF-Hub',
-      'Preprocessing',
-    ]);
+    const details = catalog.provider.getChildren(bert[0]).map((n) => catalog.provider.getTreeItem(n));
+    assert.deepEqual(
+      details.map((d) => d.label),
+      ['Configuration', 'Vocabulary', 'Training data', 'Checkpoint', 'TF-Hub', 'Preprocessing', 'Local copy'],
+    );
+    assert.equal(details[0].description, 'L-12 H-768 A-12 (uncased_L-12_H-768_A-12)');
+    assert.equal(details[6].description, 'not downloaded');
+    assert.equal(first.contextValue, 'model hasCheckpoint hasHub');
   });
 
   it('narrows the tree with the filter command and clears it', async () => {

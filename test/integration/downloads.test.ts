@@ -74,6 +74,13 @@ describe('downloads in VS Code', function () {
 
     const item = api.catalog.provider.getTreeItem({ kind: 'model', model: findModel(MODEL)! });
     assert.match(String(item.description), /✓ downloaded/);
+    // Menus key on these words: Reveal/Delete appear, Download Tokenizer no longer does.
+    assert.equal(item.contextValue, 'model hasCheckpoint hasHub downloaded downloaded-tokenizer');
+    const modelNode = { kind: 'model' as const, model: findModel(MODEL)! };
+    const localCopy = api.catalog.provider
+      .getChildren(modelNode)
+      .map((n) => api.catalog.provider.getTreeItem(n));
+    assert.match(String(localCopy.find((d) => d.label === 'Local copy')?.description), /^downloaded /);
 
     const tokenizer = await api.downloads.tokenizerFile(MODEL);
     assert.equal(tokenizer?.kind, 'wordpiece');

@@ -92,6 +92,31 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('shows download actions on catalog rows only where they apply', () => {
+    // The contextValue words are those the catalog and downloads features write; VS Code evaluates
+    // `viewItem =~ /re/` with a JavaScript RegExp, as here.
+    const items = manifest.contributes.menus['view/item/context'].filter((m) =>
+      m.command.startsWith('modelGarden.downloads.'),
+    );
+    const shown = (contextValue: string) =>
+      items
+        .filter((m) => new RegExp(/viewItem =~ \/(.*)\/$/.exec(m.when ?? '')![1]).test(contextValue))
+        .map((m) => m.command.replace('modelGarden.downloads.', ''))
+        .sort();
+    assert.deepEqual(shown('model hasCheckpoint hasHub'), [
+      'downloadCheckpoint',
+      'downloadHub',
+      'downloadTokenizer',
+    ]);
+    assert.deepEqual(shown('model hasCheckpoint hasHub downloaded downloaded-tokenizer'), [
+      'delete',
+      'downloadCheckpoint',
+      'downloadHub',
+      'reveal',
+    ]);
+    assert.deepEqual(shown('model hasHub downloading'), ['cancel', 'downloadHub', 'downloadTokenizer']);
+  });
+
   it('activates only through contributions, a restored panel, or files that train.py diagnostics check', () => {
     // A panel restored after a reload needs onWebviewPanel; the launch diagnostics must be there when a
     // shell script, launch.json or tasks.json is opened, before any Model Garden view or command is used.

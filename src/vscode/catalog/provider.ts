@@ -8,13 +8,23 @@ import {
 } from '../../core/catalog';
 import { detailNodes, treeItem, type CatalogNode, type FamilyNode } from './nodes';
 
+/** What another feature adds to a catalog model row. */
+export interface ModelDecorator {
+  /** Appended to the row's description. */
+  description?(modelId: string): string | undefined;
+  /** Words appended to the row's contextValue, for menu `when` clauses (`viewItem =~ /\\bdownloaded\\b/`). */
+  contextTags?(modelId: string): readonly string[];
+  /** One more detail row under the model. */
+  detail?(modelId: string): { label: string; value: string; icon: string } | undefined;
+}
+
 /** The "Catalog" tree: families → models → detail rows, narrowed by the current filter. */
 export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode> {
   private readonly changed = new vscode.EventEmitter<CatalogNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private currentFilter: CatalogFilter = {};
-  /** Extra description for a model row (e.g. its download state), supplied by other features. */
-  private decorators: ((modelId: string) => string | undefined)[] = [];
+  /** What other features add to model rows (e.g. their download state). */
+  private decorators: ModelDecorator[] = [];
 
   get filter(): CatalogFilter {
     return this.currentFilter;
@@ -25,12 +35,12 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
     this.refresh();
   }
 
-  /** Adds a suffix provider for model descriptions; returns a disposable that removes it. */
-  addDescriptionSuffix(suffix: (modelId: string) => string | undefined): vscode.Disposable {
-    this.decorators.push(suffix);
+  /** Adds a decorator for model rows; returns a disposable that removes it. */
+  addModelDecorator(decorator: ModelDecorator): vscode.Disposable {
+    this.decorators.push(decorator);
     this.refresh();
     return new vscode.Disposable(() => {
-      this.decorators = this.decorators.filter((d) => d !== suffix);
+      this.decorators = this.decorators.filter((d) => d !== decorator);
       this.refresh();
     });
   }
@@ -56,8 +66,11 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
   getTreeItem(node: CatalogNode): vscode.TreeItem {
     const item = treeItem(node);
     if (node.kind === 'model') {
-      const suffixes = this.decorators.map((d) => d(node.model.id)).filter(Boolean);
+      const id = node.model.id;
+      const suffixes = this.decorators.map((d) => d.description?.(id)).filter(Boolean);
       if (suffixes.length > 0) item.description = [item.description, ...suffixes].join(' · ');
+      const tags = this.decorators.flatMap((d) => d.contextTags?.(id) ?? []);
+      if (tags.length > 0) item.contextValue = [item.contextValue, ...tags].join(' ');
     }
     return item;
   }
@@ -68,7 +81,13 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
       case 'family':
         return node.models.map((model) => ({ kind: 'model' as const, model }));
       case 'model':
-        return detailNodes(node.model);
+        return [
+          ...detailNodes(node.model),
+          ...this.decorators.flatMap((d) => {
+            const row = d.detail?.(node.model.id);
+            return row ? [{ kind: 'detail' as const, model: node.model, ...row }] : [];
+          }),
+        ];
       case 'detail':
         return [];
     }

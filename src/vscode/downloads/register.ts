@@ -3,6 +3,7 @@
 // delete and manage the cache; the download state shown on catalog rows; an API for other features.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { ModelDecorator } from '../catalog/provider';
 import { findModel, type CatalogModel } from '../../core/catalog';
 import {
   describeProgress,
@@ -24,7 +25,7 @@ export type { ModelDownloadState } from './state';
 
 /** The part of the catalog tree provider the downloads use. */
 export interface CatalogDecorations {
-  addDescriptionSuffix(suffix: (modelId: string) => string | undefined): vscode.Disposable;
+  addModelDecorator(decorator: ModelDecorator): vscode.Disposable;
   refresh(): void;
 }
 
@@ -263,7 +264,27 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
     attachToCatalog(catalog) {
       let timer: NodeJS.Timeout | undefined;
       context.subscriptions.push(
-        catalog.addDescriptionSuffix((modelId) => store.describe(modelId)),
+        catalog.addModelDecorator({
+          description: (modelId) => store.describe(modelId),
+          // Menu `when` clauses show Cancel, Reveal and Delete only where they apply.
+          contextTags: (modelId) => {
+            const state = store.stateOf(modelId);
+            return [
+              ...(state.downloading ? ['downloading'] : []),
+              ...(state.downloaded.length > 0 ? ['downloaded'] : []),
+              ...state.downloaded.map((kind) => `downloaded-${kind}`),
+            ];
+          },
+          detail: (modelId) => {
+            const state = store.stateOf(modelId);
+            const icon = state.downloading
+              ? 'sync'
+              : state.downloaded.length > 0
+                ? 'check'
+                : 'cloud-download';
+            return { label: 'Local copy', value: state.summary, icon };
+          },
+        }),
         store.onDidChange(() => {
           if (timer) return;
           timer = setTimeout(() => {
