@@ -6,12 +6,16 @@ import { openWorkbench, resultsDir, type Workbench } from './workbench';
 
 async function runCommand(page: Workbench['page'], title: string): Promise<void> {
   await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget input').first().waitFor({ timeout: 30_000 });
-  await page.keyboard.type(title);
-  const row = page
-    .locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${title}`) })
-    .first();
-  await row.waitFor({ timeout: 30_000 });
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  try {
+    await row.waitFor({ timeout: 30_000 });
+  } catch (error) {
+    await page.screenshot({ path: path.join(resultsDir, 'panel-failure.png') });
+    throw error;
+  }
   await row.click();
 }
 
@@ -81,5 +85,16 @@ describe('inference panel as a person sees it', function () {
     const file = path.join(resultsDir, 'panel.png');
     await page.screenshot({ path: file });
     assert.ok(fs.statSync(file).size > 10_000, 'the screenshot is not empty');
+  });
+
+  it('comes back with its tokens and candidates after the window reloads (serializer + saved state)', async () => {
+    const { page } = workbench!;
+    await runCommand(page, 'Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('body[data-ready="result"]').waitFor({ timeout: 120_000 });
+    const tokens = await frame.locator('#tokens .token').allTextContents();
+    assert.equal(tokens.length, 12);
+    assert.equal(await frame.locator('#panel-fill-mask table.bars tr').count(), 10);
   });
 });
