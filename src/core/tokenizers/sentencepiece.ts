@@ -5,7 +5,13 @@
 import { albertPreprocess, isPythonDigit } from './albert';
 import { PieceType, type SpmModel } from './spmModel';
 import { SPACE_SYMBOL, SpmNormalizer } from './spmNormalizer';
-import { TokenizerAssetError, type Encoded, type SpecialIds, type Tokenizer } from './types';
+import {
+  mergeOverlappingSpans,
+  TokenizerAssetError,
+  type Encoded,
+  type SpecialIds,
+  type Tokenizer,
+} from './types';
 
 export interface SentencePieceOptions {
   /** ALBERT's `preprocess_text` (collapse whitespace, NFKD, drop combining marks, lower-case) and `encode_pieces`. */
@@ -185,6 +191,7 @@ export class SentencePieceTokenizer implements Tokenizer {
         push(seg.id, seg.start, seg.end);
       }
     }
+    mergeOverlappingSpans(starts, ends);
     return { ids, starts, ends };
   }
 

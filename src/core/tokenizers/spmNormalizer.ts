@@ -9,11 +9,12 @@ export const SPACE_SYMBOL = '\u2581';
 export interface Normalized {
   readonly text: string;
   /** Per UTF-16 unit of `text`: start/end in the input (empty span for the dummy prefix). */
-  readonly starts: number[];
-  readonly ends: number[];
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
 }
 
 const utf8 = new TextDecoder();
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 export class SpmNormalizer {
@@ -40,23 +41,27 @@ export class SpmNormalizer {
     this.userDefined = [...userDefined].sort((a, b) => b.length - a.length);
   }
 
-  /** Longest match of the trie at bytes[pos..]: [consumed bytes, replacement offset], or undefined. */
-  private longestMatch(bytes: Uint8Array, pos: number): [number, number] | undefined {
+  // Result of the last `longestMatch` (no allocation in the hot loop).
+  private matchLength = 0;
+  private matchValue = 0;
+
+  /** Longest match of the trie at bytes[pos..]; sets matchLength (0: none) and matchValue. */
+  private longestMatch(bytes: Uint8Array, pos: number): void {
+    this.matchLength = 0;
     const array = this.trie;
-    if (!array) return undefined;
-    let nodePos = 0;
-    let unit = array[0];
-    nodePos ^= offsetOf(unit);
-    let best: [number, number] | undefined;
+    if (!array) return;
+    let nodePos = offsetOf(array[0]);
     for (let i = pos; i < bytes.length; i++) {
       const c = bytes[i];
       nodePos ^= c;
-      unit = array[nodePos];
-      if (unit === undefined || (unit & 0x800000ff) >>> 0 !== c) break;
+      const unit = array[nodePos];
+      if (unit === undefined || (unit & 0x800000ff) >>> 0 !== c) return;
       nodePos ^= offsetOf(unit);
-      if ((unit >>> 8) & 1) best = [i + 1 - pos, array[nodePos] & 0x7fffffff];
+      if ((unit >>> 8) & 1) {
+        this.matchLength = i + 1 - pos;
+        this.matchValue = array[nodePos] & 0x7fffffff;
+      }
     }
-    return best;
   }
 
   private replacement(offset: number): string {
@@ -72,8 +77,9 @@ export class SpmNormalizer {
 
   normalize(input: string): Normalized {
     const bytes = encoder.encode(input);
+    const nb = bytes.length;
     // UTF-16 offset of each byte position that starts a character.
-    const u16 = new Int32Array(bytes.length + 1);
+    const u16 = new Int32Array(nb + 1);
     for (let i = 0, b = 0; i < input.length;) {
       const cp = input.codePointAt(i)!;
       const units = cp > 0xffff ? 2 : 1;
@@ -82,76 +88,111 @@ export class SpmNormalizer {
       b += n;
       i += units;
     }
-    u16[bytes.length] = input.length;
-
-    // Normalizes the prefix at byte `pos`: [normalized text, consumed bytes].
-    const prefix = (pos: number): [string, number] => {
-      const at = u16[pos];
-      for (const symbol of this.userDefined) {
-        if (input.startsWith(symbol, at)) return [symbol, encoder.encode(symbol).length];
-      }
-      const match = this.longestMatch(bytes, pos);
-      if (match) return [this.replacement(match[1]), match[0]];
-      const b = bytes[pos];
-      const n = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-      const cp = input.codePointAt(at)!;
-      return [String.fromCodePoint(cp), n];
-    };
+    u16[nb] = input.length;
 
     const spec = this.spec;
-    let out = '';
-    const starts: number[] = [];
-    const ends: number[] = [];
-    let pos = 0;
-    if (spec.removeExtraWhitespaces) {
-      while (pos < bytes.length) {
-        const [s, n] = prefix(pos);
-        if (s !== ' ') break;
-        pos += n;
-      }
-    }
-    if (pos >= bytes.length) return { text: '', starts, ends };
-    const space = spec.escapeWhitespaces ? SPACE_SYMBOL : ' ';
-    if (!this.whitespaceAsSuffix && spec.addDummyPrefix) {
-      out += space;
-      starts.push(u16[pos]);
-      ends.push(u16[pos]);
-    }
-    let prevSpace = spec.removeExtraWhitespaces;
-    while (pos < bytes.length) {
-      const [piece, n] = prefix(pos);
-      const a = u16[pos];
-      const b = u16[pos + n];
-      let s = piece;
-      if (prevSpace) {
-        let k = 0;
-        while (k < s.length && s.charCodeAt(k) === 32) k++;
-        s = s.slice(k);
-      }
-      if (s.length > 0) {
-        for (let k = 0; k < s.length; k++) {
-          out += spec.escapeWhitespaces && s.charCodeAt(k) === 32 ? SPACE_SYMBOL : s[k];
-          starts.push(a);
-          ends.push(b);
+    const escape = spec.escapeWhitespaces;
+    const removeExtra = spec.removeExtraWhitespaces;
+    const spaceCode = escape ? 0x2581 : 32;
+    let cap = input.length + 16;
+    let buf = new Uint16Array(cap);
+    let st = new Int32Array(cap);
+    let en = new Int32Array(cap);
+    let len = 0;
+    const grow = (need: number) => {
+      while (cap < need) cap *= 2;
+      const b2 = new Uint16Array(cap);
+      b2.set(buf);
+      buf = b2;
+      const s2 = new Int32Array(cap);
+      s2.set(st);
+      st = s2;
+      const e2 = new Int32Array(cap);
+      e2.set(en);
+      en = e2;
+    };
+
+    // The normalized form of the prefix at byte `pos`: `rep` (a replacement, or null for the input's own
+    // characters input[a, b)) and the bytes it consumes.
+    let rep: string | null = null;
+    let consumed = 0;
+    const prefix = (pos: number) => {
+      const at = u16[pos];
+      if (this.userDefined.length > 0) {
+        for (const symbol of this.userDefined) {
+          if (input.startsWith(symbol, at)) {
+            rep = null;
+            consumed = u16.indexOf(at + symbol.length, pos + 1) - pos;
+            if (consumed > 0) return;
+          }
         }
-        prevSpace = s.charCodeAt(s.length - 1) === 32;
       }
-      pos += n;
-      if (!spec.removeExtraWhitespaces) prevSpace = false;
-    }
-    if (spec.removeExtraWhitespaces) {
-      while (out.length > 0 && out.endsWith(space)) {
-        out = out.slice(0, -1);
-        starts.pop();
-        ends.pop();
+      this.longestMatch(bytes, pos);
+      if (this.matchLength > 0) {
+        rep = this.replacement(this.matchValue);
+        consumed = this.matchLength;
+        return;
+      }
+      rep = null;
+      const b = bytes[pos];
+      consumed = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    };
+
+    let pos = 0;
+    if (removeExtra) {
+      while (pos < nb) {
+        prefix(pos);
+        const r = rep as string | null;
+        const isSpace = r === null ? consumed === 1 && bytes[pos] === 32 : r === ' ';
+        if (!isSpace) break;
+        pos += consumed;
       }
     }
+    if (pos >= nb) return { text: '', starts: new Int32Array(0), ends: new Int32Array(0) };
+    if (!this.whitespaceAsSuffix && spec.addDummyPrefix) {
+      buf[len] = spaceCode;
+      st[len] = u16[pos];
+      en[len] = u16[pos];
+      len++;
+    }
+    let prevSpace = removeExtra;
+    while (pos < nb) {
+      prefix(pos);
+      const a = u16[pos];
+      const b = u16[pos + consumed];
+      const r = rep as string | null;
+      const source = r === null ? input : r;
+      let k = r === null ? a : 0;
+      const kEnd = r === null ? b : r.length;
+      if (prevSpace) while (k < kEnd && source.charCodeAt(k) === 32) k++;
+      if (k < kEnd) {
+        if (len + (kEnd - k) > cap) grow(len + (kEnd - k));
+        let last = 0;
+        for (; k < kEnd; k++) {
+          last = source.charCodeAt(k);
+          buf[len] = escape && last === 32 ? 0x2581 : last;
+          st[len] = a;
+          en[len] = b;
+          len++;
+        }
+        prevSpace = last === 32;
+      }
+      pos += consumed;
+      if (!removeExtra) prevSpace = false;
+    }
+    if (removeExtra) while (len > 0 && buf[len - 1] === spaceCode) len--;
     if (this.whitespaceAsSuffix && spec.addDummyPrefix) {
-      out += space;
-      starts.push(input.length);
-      ends.push(input.length);
+      if (len + 1 > cap) grow(len + 1);
+      buf[len] = spaceCode;
+      st[len] = input.length;
+      en[len] = input.length;
+      len++;
     }
-    return { text: out, starts, ends };
+    return {
+      text: utf16.decode(buf.subarray(0, len)),
+      starts: st.subarray(0, len),
+      ends: en.subarray(0, len),
+    };
   }
 }
 

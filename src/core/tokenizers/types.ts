@@ -67,3 +67,29 @@ export function tokens(tokenizer: Tokenizer, encoded: Encoded): Token[] {
 export function tokenize(tokenizer: Tokenizer, text: string): Token[] {
   return tokens(tokenizer, tokenizer.encode(text));
 }
+
+/**
+ * Where one source character normalizes to several units that end up in different tokens (e.g. `ǅ` -> `d` `z`,
+ * a Hangul syllable -> jamo), token spans would overlap; each such cluster of tokens gets the cluster's
+ * union span, so spans are either identical or disjoint and ordered.
+ */
+export function mergeOverlappingSpans(starts: number[], ends: number[]): void {
+  const n = starts.length;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    let end = ends[i];
+    while (j + 1 < n && starts[j + 1] < end) {
+      j++;
+      if (ends[j] > end) end = ends[j];
+    }
+    if (j > i) {
+      const start = starts[i];
+      for (let k = i; k <= j; k++) {
+        starts[k] = start;
+        ends[k] = end;
+      }
+    }
+    i = j + 1;
+  }
+}

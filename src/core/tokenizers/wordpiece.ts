@@ -12,7 +12,13 @@ import {
   REMOVED,
   WHITESPACE,
 } from './unicode';
-import { TokenizerAssetError, type Encoded, type SpecialIds, type Tokenizer } from './types';
+import {
+  mergeOverlappingSpans,
+  TokenizerAssetError,
+  type Encoded,
+  type SpecialIds,
+  type Tokenizer,
+} from './types';
 import type { Vocab } from './vocab';
 
 export interface WordPieceOptions {
@@ -191,6 +197,7 @@ export class WordPieceTokenizer implements Tokenizer {
       i += len;
     }
     flush();
+    mergeOverlappingSpans(starts, ends);
     return { ids, starts, ends };
   }
 
