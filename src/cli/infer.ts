@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   BACKEND_PREFERENCES,
@@ -58,7 +59,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError('--task squad needs --text QUESTION and --pair CONTEXT.');
   }
 
-  const backend = await initBackend(values.backend);
+  const backend = await initBackend(values.backend, { threads: Math.min(4, os.availableParallelism()) });
   const loaded = await loadCheckpointWeights(values.checkpoint, {});
   const tokenizerFile = values.vocab ?? values.spm ?? loaded.vocabFile ?? loaded.spmFile;
   if (!tokenizerFile) {
