@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { main } from '../../src/cli';
 import { bertConfig, encoderMatmulFlops } from '../../src/core/inference';
+import { repoRoot } from '../fixtures';
 import { captureIo } from '../support/captureIo';
+
+const execFileAsync = promisify(execFile);
 
 describe('inference bench (model-garden bench)', function () {
   it('counts BERT-base matmul work as PERFORMANCE_BASELINES.md states it (2.73 / 22.35 / 96.6 GFLOP)', function () {
@@ -38,6 +44,32 @@ describe('inference bench (model-garden bench)', function () {
     assert.equal(out.seq, 16);
     assert.equal(out.layers, 2);
     assert.ok(typeof out.medianMs === 'number' && out.medianMs > 0);
+  });
+
+  it('runs the threaded wasm build under Node and the process still exits (separate process)', async function () {
+    const cli = path.join(repoRoot, 'out', 'src', 'cli.js');
+    const args = [
+      'bench',
+      '--backend',
+      'wasm',
+      '--threads',
+      '2',
+      '--layers',
+      '1',
+      '--hidden',
+      '32',
+      '--heads',
+      '2',
+      '--seq',
+      '8',
+      '--runs',
+      '1',
+      '--json',
+    ];
+    const { stdout } = await execFileAsync(process.execPath, [cli, ...args], { timeout: 60_000 });
+    const out = JSON.parse(stdout) as { backend: string; backendLabel: string };
+    assert.equal(out.backend, 'wasm');
+    assert.match(out.backendLabel, /^wasm \(SIMD, 2 threads\)$/);
   });
 
   it('rejects bad options with exit code 2 and a reason', async function () {
