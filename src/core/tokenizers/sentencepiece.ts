@@ -3,6 +3,7 @@
 // fallback), optionally after ALBERT's preprocessing and with its digit-comma split. Offsets point into the
 // original text.
 import { albertPreprocess, isPythonDigit } from './albert';
+import { PieceTrie } from './pieceTrie';
 import { PieceType, type SpmModel } from './spmModel';
 import { SPACE_SYMBOL, SpmNormalizer } from './spmNormalizer';
 import {
@@ -21,12 +22,6 @@ export interface SentencePieceOptions {
 }
 
 /** One segment of a normalized string: [start, end) in its UTF-16 units, the piece id. */
-/** A node of the piece trie over UTF-16 units. */
-interface TrieNode {
-  id: number;
-  next: Map<number, TrieNode> | undefined;
-}
-
 interface Segment {
   start: number;
   end: number;
@@ -47,7 +42,7 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly reserved = new Map<string, number>();
   private readonly scores: Float32Array;
   private readonly types: Uint8Array;
-  private readonly trie: TrieNode = { id: -1, next: undefined };
+  private readonly trie = new PieceTrie();
   private readonly unkId: number;
   private readonly unkScore: number;
   private readonly maxScore: number;
@@ -72,7 +67,7 @@ export class SentencePieceTokenizer implements Tokenizer {
       if (p.type === PieceType.Normal || p.type === PieceType.UserDefined || p.type === PieceType.Unused) {
         if (!this.normal.has(p.piece)) {
           this.normal.set(p.piece, id);
-          this.addToTrie(p.piece, id);
+          this.trie.add(p.piece, id);
         }
       } else if (!this.reserved.has(p.piece)) {
         this.reserved.set(p.piece, id);
@@ -104,21 +99,6 @@ export class SentencePieceTokenizer implements Tokenizer {
       unk,
       mask: find('[MASK]', '<mask>'),
     };
-  }
-
-  private addToTrie(piece: string, id: number): void {
-    let node = this.trie;
-    for (let i = 0; i < piece.length; i++) {
-      const c = piece.charCodeAt(i);
-      node.next ??= new Map();
-      let child = node.next.get(c);
-      if (!child) {
-        child = { id: -1, next: undefined };
-        node.next.set(c, child);
-      }
-      node = child;
-    }
-    node.id = id;
   }
 
   idToPiece(id: number): string {
@@ -179,11 +159,14 @@ export class SentencePieceTokenizer implements Tokenizer {
       ends.push(e);
     };
     for (const seg of this.viterbi(norm.text)) {
-      const surface = norm.text.slice(seg.start, seg.end);
-      if (this.albert && isDigitComma(surface)) {
-        this.splitDigitComma(surface, seg, norm.text, push);
+      if (
+        this.albert &&
+        norm.text.charCodeAt(seg.end - 1) === 44 &&
+        isDigitComma(norm.text.slice(seg.start, seg.end))
+      ) {
+        this.splitDigitComma(norm.text.slice(seg.start, seg.end), seg, norm.text, push);
       } else if (seg.id === this.unkId && this.model.byteFallback) {
-        for (const byte of new TextEncoder().encode(surface)) {
+        for (const byte of new TextEncoder().encode(norm.text.slice(seg.start, seg.end))) {
           const piece = `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`;
           push(this.pieceToId(piece)!, seg.start, seg.end);
         }
@@ -232,16 +215,17 @@ export class SentencePieceTokenizer implements Tokenizer {
     const bestScore = new Float64Array(size + 1);
     const bestStart = new Int32Array(size + 1).fill(-1);
     const bestId = new Int32Array(size + 1);
+    const trie = this.trie;
     for (let start = 0; start < size;) {
       const c = text.charCodeAt(start);
       const mblen = c >= 0xd800 && c <= 0xdbff && start + 1 < size ? 2 : 1;
       const base = bestScore[start];
       let single = false;
-      let node: TrieNode | undefined = this.trie;
+      let node = 0;
       for (let end = start + 1; end <= size; end++) {
-        node = node.next?.get(text.charCodeAt(end - 1));
-        if (!node) break;
-        const id = node.id;
+        node = trie.next(node, text.charCodeAt(end - 1));
+        if (node < 0) break;
+        const id = trie.id(node);
         if (id < 0) continue;
         const d = text.charCodeAt(end - 1);
         if (d >= 0xd800 && d <= 0xdbff && end < size) continue;
