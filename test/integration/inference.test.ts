@@ -68,6 +68,21 @@ describe('inference panel (Run Model on Selection)', function () {
     assert.notEqual(panelTab.group.viewColumn, vscode.ViewColumn.One, 'the panel opens beside the editor');
   });
 
+  it('Compare with… gives cosine 1 for the same text and less for another one', async function () {
+    const api = await activateExtension();
+    const same = await api.inference.compareWith(TEXT);
+    assert.equal(same?.error, undefined, same?.error);
+    assert.ok(Math.abs(same!.embedding!.compare!.cosinePooled! - 1) < 1e-5);
+    assert.ok(Math.abs(same!.embedding!.compare!.cosineMean - 1) < 1e-5);
+    assert.equal(same!.tab, 'embedding');
+    const other = await api.inference.compareWith('jack makes no play');
+    assert.ok(
+      other!.embedding!.compare!.cosineMean < 0.999999,
+      String(other!.embedding!.compare!.cosineMean),
+    );
+    assert.equal(other!.embedding!.compare!.text, 'jack makes no play');
+  });
+
   it('a corrupt checkpoint shows an error in the panel and the extension keeps working', async function () {
     const api = await activateExtension();
     const bad = path.join(tmp, 'broken');

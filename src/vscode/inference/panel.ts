@@ -252,8 +252,9 @@ export class InferencePanel {
     }
   }
 
-  private async compare(): Promise<void> {
-    const other = await this.host.compareText();
+  /** "Compare with…": cosine similarity of this text's vectors with `text`'s (asked for when absent). */
+  async compare(text?: string): Promise<void> {
+    const other = text ?? (await this.host.compareText());
     if (!other || !this.info || !this.analysis) return;
     try {
       this.update({ busy: { message: 'Encoding the comparison text…' } });

@@ -22,6 +22,8 @@ export interface InferenceApi {
   lastState(): PanelState | undefined;
   /** The backend the worker chose, e.g. "wasm (SIMD, 2 threads)"; starts the worker. */
   backend(): Promise<string>;
+  /** Compares the panel's text with `text` (cosine of pooled and mean vectors); the new panel state. */
+  compareWith(text: string): Promise<PanelState | undefined>;
 }
 
 export function registerInference(context: vscode.ExtensionContext): InferenceApi {
@@ -161,5 +163,11 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   return {
     lastState: () => last,
     backend: async () => (await getClient().backend()).label,
+    compareWith: async (text) => {
+      const panel = InferencePanel.active;
+      if (!panel) return undefined;
+      await panel.compare(text);
+      return panel.currentState;
+    },
   };
 }
