@@ -4,16 +4,8 @@
 // BERT normalizer drops those while the Model Garden keeps them) nor capital sigma (Python applies the
 // Final_Sigma rule, Hugging Face lower-cases character by character); both are tested separately.
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './support/random';
+import { rng } from './support/random';
 
 const WORDS = (
   'the of and to in is was for that with as on by at from his her it an were are which this be or has had ' +

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CheckpointError, CheckpointReader } from '../../src/core/checkpoint';
+import { rng } from './random';
 
 export interface MutationJob {
   /** [name, prefix] pairs of bundles to corrupt. */
@@ -25,17 +26,6 @@ export type MutationMessage =
       readonly problem: string;
     }
   | { readonly type: 'done'; readonly outcomes: Record<string, number> };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Original {
   readonly name: string;
@@ -140,7 +130,7 @@ async function main(job: MutationJob): Promise<void> {
   const baseline = process.memoryUsage().arrayBuffers;
   try {
     for (let i = 0; i < job.cases; i++) {
-      const rand = mulberry32(job.seed + i * 7919);
+      const rand = rng(job.seed + i * 7919);
       const original = originals[Math.floor(rand() * originals.length)];
       const result = await runCase(original, path.join(dir, 'case'), rand);
       const growth = process.memoryUsage().arrayBuffers - baseline;
