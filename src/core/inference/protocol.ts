@@ -2,6 +2,7 @@
 import type { EncoderConfig, EncoderHeads, EncoderWeights } from '../model/encoder';
 import type { Analysis, AnalyzeRequest } from './analyze';
 import type { BackendChoice, BackendPreference } from './backend';
+import type { HeadFlags } from './model';
 import type { EncoderInput, EncoderResult, RunOptions } from './types';
 
 export type ModelSource =
@@ -21,14 +22,7 @@ export interface ModelInfo {
   /** Cache key: the resolved path and its modification time, or a description of the source. */
   readonly key: string;
   readonly config: EncoderConfig;
-  readonly heads: {
-    maskedLm: boolean;
-    nextSentence: boolean;
-    classifier: boolean;
-    span: boolean;
-    tagging: boolean;
-    discriminator: boolean;
-  };
+  readonly heads: HeadFlags;
   readonly labels: { readonly classifier?: readonly string[]; readonly tagging?: readonly string[] };
   /** Vocabulary or SentencePiece file found beside the checkpoint, when any. */
   readonly vocabFile?: string;
