@@ -162,6 +162,33 @@ for (const backend of ['cpu', 'wasm'] as BackendName[]) {
         });
       }
 
+      it('long sequences (attention computed head by head) equal the reference, with padding and attention maps', async function () {
+        // 40 positions take the per-head attention path; the cases above take the batched one.
+        const config = small({ maxPositionEmbeddings: 48, numHeads: 4 });
+        const weights = syntheticWeights(config, { seed: 11, scale: 0.3, heads: [] });
+        const model = new EncoderModel(weights);
+        try {
+          const S = 40;
+          const real = 33;
+          const input = {
+            ids: Array.from({ length: S }, (_, i) => (i < real ? 2 + ((i * 7) % 37) : 0)),
+            types: Array.from({ length: S }, (_, i) => (i >= 20 && i < real ? 1 : 0)),
+            mask: Array.from({ length: S }, (_, i) => (i < real ? 1 : 0)),
+          };
+          const ref = referenceForward(weights, input);
+          const out = await model.run(single(input), { attention: true });
+          const H = config.hiddenSize;
+          assertClose(out.sequence.slice(0, real * H), ref.sequence.slice(0, real).flat(), 'sequence');
+          assertClose(out.pooled!, ref.pooled!, 'pooled');
+          out.attention!.forEach((probs, l) => {
+            const expected = ref.attention[l]!.flatMap((head) => head.flatMap((row) => row));
+            assertClose(probs, expected, `attention ${l}`);
+          });
+        } finally {
+          model.dispose();
+        }
+      });
+
       it('classifier, span, tagging and discriminator heads equal the reference', async function () {
         const config = small({});
         const weights = syntheticWeights(config, {

@@ -2,7 +2,7 @@
 // `EncoderModel` owns its uploaded weights until `dispose()`.
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderConfig, EncoderHeads, EncoderWeights } from '../model/encoder';
-import { activate, dense, layerNorm } from './math';
+import { activate, attention, dense, layerNorm } from './math';
 import {
   CancelledError,
   InferenceInputError,
@@ -177,13 +177,17 @@ export class EncoderModel {
   ): { output: tf.Tensor2D; probs?: tf.Tensor } {
     const c = this.config;
     const H = c.hiddenSize;
-    const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape(t, [B, S, A, headSize]), [0, 2, 1, 3]);
-    const q = heads(dense(x, w.query.kernel, w.query.bias));
-    const k = heads(dense(x, w.key.kernel, w.key.bias));
-    const v = heads(dense(x, w.value.kernel, w.value.bias));
-    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headSize)), adder);
-    const probs = tf.softmax(scores, -1);
-    const context = tf.reshape(tf.transpose(tf.matMul(probs, v), [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
+    const heads = (t: tf.Tensor2D, order: number[]) =>
+      tf.transpose(tf.reshape(t, [B, S, A, headSize]), order) as tf.Tensor4D;
+    const { context: perHead, probs } = attention(
+      heads(dense(x, w.query.kernel, w.query.bias), [0, 2, 1, 3]),
+      heads(dense(x, w.key.kernel, w.key.bias), [0, 2, 3, 1]),
+      heads(dense(x, w.value.kernel, w.value.bias), [0, 2, 1, 3]),
+      adder as tf.Tensor4D,
+      1 / Math.sqrt(headSize),
+      wantProbs,
+    );
+    const context = tf.reshape(tf.transpose(perHead, [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
     const attended = dense(context, w.attentionOutput.kernel, w.attentionOutput.bias);
     const x1 = layerNorm(
       tf.add(attended, x),
