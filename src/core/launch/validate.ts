@@ -188,7 +188,7 @@ export function validateArgs(args: readonly string[], context: ValidationContext
       );
       continue;
     }
-    checkExists(value, 'Config file', flag);
+    checkExists(value, 'Config file', valueRange(flag));
   }
 
   const overrideFlags = flags.filter((f) => f.name === 'params_override');
@@ -429,7 +429,7 @@ export function validateArgs(args: readonly string[], context: ValidationContext
     }
   }
   if (hubIndex >= 0 && typeof values['task.hub_module_url'] === 'string')
-    checkExistsPair(pairs[hubIndex], 'SavedModel');
+    checkExists(pairs[hubIndex].value as string, 'SavedModel', pairRange(pairs[hubIndex], 'value'));
   for (const key of [
     'task.train_data.input_path',
     'task.validation_data.input_path',
@@ -445,7 +445,11 @@ export function validateArgs(args: readonly string[], context: ValidationContext
       !/\.[A-Za-z_]+\w*$/.test(path.basename(value))
     )
       continue;
-    checkExistsPair(pairs[index], key.endsWith('vocab_file') ? 'Vocabulary' : 'Input');
+    checkExists(
+      pairs[index].value as string,
+      key.endsWith('vocab_file') ? 'Vocabulary' : 'Input',
+      pairRange(pairs[index], 'value'),
+    );
   }
 
   // seq_length against max_position_embeddings.
@@ -515,27 +519,14 @@ export function validateArgs(args: readonly string[], context: ValidationContext
   }
   return problems;
 
-  function checkExists(value: string, what: string, flag: FlagUse): void {
+  function checkExists(value: string, what: string, range: ReturnType<typeof valueRange>): void {
     const local = probe ? localPath(value, context.cwd) : undefined;
     if (local && probe && probe.kind(local) === undefined) {
       problems.push(
         problem(
           'path-not-found',
           `${what} ${value} does not exist${context.cwd ? ` (relative to ${context.cwd})` : ''}.`,
-          valueRange(flag),
-        ),
-      );
-    }
-  }
-  function checkExistsPair(pair: ParsedPair, what: string): void {
-    const value = pair.value as string;
-    const local = probe ? localPath(value, context.cwd) : undefined;
-    if (local && probe && probe.kind(local) === undefined) {
-      problems.push(
-        problem(
-          'path-not-found',
-          `${what} ${value} does not exist${context.cwd ? ` (relative to ${context.cwd})` : ''}.`,
-          pairRange(pair, 'value'),
+          range,
         ),
       );
     }
