@@ -42,6 +42,17 @@ describe('tokenization in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('refuses a catalog model whose vocab is not downloaded and keeps the current tokenizer', async () => {
+    // The worker loads tokenizers; its "vocab not in the cache" error must come back as a refusal.
+    const before = api.tokenizerLabel();
+    const ok = await vscode.commands.executeCommand<boolean>(
+      'modelGarden.tokenization.selectTokenizer',
+      'bert_zh_L-12_H-768_A-12',
+    );
+    assert.equal(ok, false);
+    assert.equal(api.tokenizerLabel(), before);
+  });
+
   it('decorates the selection with its tokens, [UNK] marked, ids from the vocab', async () => {
     const doc = editor.document;
     editor.selection = new vscode.Selection(0, 5, 0, doc.lineAt(0).text.length);

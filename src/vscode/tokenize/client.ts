@@ -1,12 +1,33 @@
-// Runs tokenization in a worker_threads Worker; requests can be cancelled with a CancellationToken.
+// Talks to the tokenize worker; requests can be cancelled with a CancellationToken.
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { Encoded } from '../../core/tokenizers';
 import type { TokenizerSpec } from '../../core/tokenizers/spec';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { TokenizerInfo, WorkerRequest, WorkerResponse } from './protocol';
+
+/** The worker's tokens for a text: ids, offsets into that text, and pieces. */
+export interface Tokenized {
+  readonly info: TokenizerInfo;
+  readonly ids: readonly number[];
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
+  readonly pieces: readonly string[];
+}
+
+/** A failure the worker reported; `missingVocabOf` names the catalog model whose vocab is not cached. */
+export class TokenizeError extends Error {
+  constructor(
+    message: string,
+    readonly missingVocabOf?: string,
+  ) {
+    super(message);
+    this.name = 'TokenizeError';
+  }
+}
+
+type Answer = Extract<WorkerResponse, { type: 'loaded' | 'result' | 'cancelled' }>;
 
 interface Pending {
-  resolve(value: Encoded | undefined): void;
+  resolve(value: Answer): void;
   reject(error: Error): void;
 }
 
@@ -24,10 +45,8 @@ export class TokenizeClient {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
-      if (m.type === 'result')
-        p.resolve({ ids: Array.from(m.ids), starts: Array.from(m.starts), ends: Array.from(m.ends) });
-      else if (m.type === 'cancelled') p.resolve(undefined);
-      else p.reject(new Error(m.message));
+      if (m.type === 'error') p.reject(new TokenizeError(m.message, m.missingVocabOf));
+      else p.resolve(m);
     });
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', () => {
@@ -44,21 +63,43 @@ export class TokenizeClient {
     this.pending.clear();
   }
 
+  private request(
+    message: Exclude<WorkerRequest, { type: 'cancel' }>,
+    token?: vscode.CancellationToken,
+  ): Promise<Answer> {
+    const worker = this.ensure();
+    return new Promise((resolve, reject) => {
+      this.pending.set(message.id, { resolve, reject });
+      worker.postMessage(message satisfies WorkerRequest);
+      token?.onCancellationRequested(() => {
+        worker.postMessage({ type: 'cancel', id: message.id } satisfies WorkerRequest);
+      });
+    });
+  }
+
+  /** Loads the tokenizer in the worker (kept there) and describes it; rejects with a TokenizeError. */
+  async load(spec: TokenizerSpec): Promise<TokenizerInfo> {
+    const answer = await this.request({ type: 'load', id: this.nextId++, spec });
+    if (answer.type !== 'loaded') throw new Error(`unexpected answer ${answer.type} to load`);
+    return answer.info;
+  }
+
   /** Tokenizes in the worker; resolves undefined when cancelled. */
-  tokenize(
+  async tokenize(
     spec: TokenizerSpec,
     text: string,
     token?: vscode.CancellationToken,
-  ): Promise<Encoded | undefined> {
-    const worker = this.ensure();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ type: 'tokenize', id, spec, text } satisfies WorkerRequest);
-      token?.onCancellationRequested(() => {
-        worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
-      });
-    });
+  ): Promise<Tokenized | undefined> {
+    const answer = await this.request({ type: 'tokenize', id: this.nextId++, spec, text }, token);
+    if (answer.type === 'cancelled') return undefined;
+    if (answer.type !== 'result') throw new Error(`unexpected answer ${answer.type} to tokenize`);
+    return {
+      info: answer.info,
+      ids: Array.from(answer.ids),
+      starts: Array.from(answer.starts),
+      ends: Array.from(answer.ends),
+      pieces: answer.pieces,
+    };
   }
 
   dispose(): void {

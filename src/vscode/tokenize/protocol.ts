@@ -1,17 +1,38 @@
-// Messages between the extension host and the tokenize worker (dist/tokenizeWorker.js).
+// Messages between the extension host and the tokenize worker (dist/tokenizeWorker.js). The worker owns
+// the tokenizers: loading a vocabulary (35–95 ms for the fixture vocabs) never runs on the host's thread.
+import type { TokenizerKind } from '../../core/tokenizers';
 import type { TokenizerSpec } from '../../core/tokenizers/spec';
 
+/** What the host needs to know about a loaded tokenizer to draw and describe its tokens. */
+export interface TokenizerInfo {
+  readonly label: string;
+  readonly kind: TokenizerKind;
+  /** The `[UNK]` / `<unk>` id, where the vocabulary has one. */
+  readonly unk: number | undefined;
+}
+
 export type WorkerRequest =
+  | { readonly type: 'load'; readonly id: number; readonly spec: TokenizerSpec }
   | { readonly type: 'tokenize'; readonly id: number; readonly spec: TokenizerSpec; readonly text: string }
   | { readonly type: 'cancel'; readonly id: number };
 
 export type WorkerResponse =
+  | { readonly type: 'loaded'; readonly id: number; readonly info: TokenizerInfo }
   | {
       readonly type: 'result';
       readonly id: number;
+      readonly info: TokenizerInfo;
       readonly ids: Int32Array;
       readonly starts: Int32Array;
       readonly ends: Int32Array;
+      /** The piece of each token, in order. */
+      readonly pieces: readonly string[];
     }
   | { readonly type: 'cancelled'; readonly id: number }
-  | { readonly type: 'error'; readonly id: number; readonly message: string };
+  | {
+      readonly type: 'error';
+      readonly id: number;
+      readonly message: string;
+      /** Set when a catalog model's vocabulary is not in the cache (VocabNotFoundError). */
+      readonly missingVocabOf?: string;
+    };

@@ -1,29 +1,21 @@
 // "Model Garden: Inspect Tokenization" / "Clear Tokenization" / "Select Tokenizer": tokens drawn on the
 // user's text, a hover per token, a status bar item with the selection's token count, re-tokenizing on
-// edits. Large texts are tokenized in a worker (dist/tokenizeWorker.js) and superseded work is cancelled.
+// edits. Tokenizers load and run in a worker (dist/tokenizeWorker.js), so the host's thread never waits
+// on a vocabulary or a large selection; superseded work is cancelled.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CATALOG, findModel } from '../../core/catalog';
-import {
-  findTokenizerFiles,
-  loadFromSpec,
-  specLabel,
-  type Encoded,
-  type Tokenizer,
-  type TokenizerSpec,
-  VocabNotFoundError,
-} from '../../core/tokenizers';
+import { findTokenizerFiles, specLabel, type TokenizerSpec } from '../../core/tokenizers';
 import { cacheRoot } from '../downloads/settings';
-import { TokenizeClient } from './client';
+import { TokenizeClient, TokenizeError, type Tokenized } from './client';
 import { Debounced } from './debounce';
+import type { TokenizerInfo } from './protocol';
 import { hoverMarkdown, TokenDecorations, tokenAt, tokenViews, type TokenView } from './view';
 
 const MAX_SEQ_SETTING = 'modelGarden.tokenization.maxSeqLength';
 const SPEC_KEY = 'modelGarden.tokenization.tokenizer';
 const TOKENIZED_CONTEXT = 'modelGarden.tokenized';
-/** Texts longer than this go to the worker; shorter ones take well under a frame on the main thread. */
-const SYNC_LIMIT = 20_000;
 
 export interface TokenizationApi {
   /** The active tokenizer's label (e.g. "BERT-base uncased English"), once one is loaded. */
@@ -58,7 +50,8 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
   status.name = 'Model Garden token count';
   status.command = 'modelGarden.tokenization.selectTokenizer';
   let spec: TokenizerSpec | undefined = context.globalState.get<TokenizerSpec>(SPEC_KEY);
-  let tokenizer: Tokenizer | undefined;
+  /** The active tokenizer as the worker last described it. */
+  let tokenizer: TokenizerInfo | undefined;
   let statusCancel: vscode.CancellationTokenSource | undefined;
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
@@ -84,16 +77,11 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
   const labelOf = (s: TokenizerSpec) =>
     s.kind === 'catalog' ? (findModel(s.modelId)?.name ?? s.modelId) : specLabel(s);
 
-  const activeTokenizer = (): Tokenizer => {
-    spec ??= defaultSpec();
-    tokenizer ??= loadFromSpec(withCache(spec));
-    return tokenizer;
-  };
-
-  const encode = async (text: string, token: vscode.CancellationToken): Promise<Encoded | undefined> => {
-    const tok = activeTokenizer();
-    if (text.length <= SYNC_LIMIT) return tok.encode(text);
-    return client.tokenize(withCache(spec!), text, token);
+  const encode = async (text: string, token: vscode.CancellationToken): Promise<Tokenized | undefined> => {
+    const asked = (spec ??= defaultSpec());
+    const tokenized = await client.tokenize(withCache(asked), text, token);
+    if (tokenized && spec === asked) tokenizer = tokenized.info;
+    return tokenized;
   };
 
   const render = (uri: string) => {
@@ -115,9 +103,9 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
     const cancel = new vscode.CancellationTokenSource();
     view.cancel = cancel;
     const text = doc.getText().slice(view.base, view.base + view.length);
-    const encoded = await encode(text, cancel.token);
-    if (!encoded || cancel.token.isCancellationRequested || views.get(doc.uri.toString()) !== view) return;
-    view.tokens = tokenViews(activeTokenizer(), encoded, view.base, maxSeqLength());
+    const tokenized = await encode(text, cancel.token);
+    if (!tokenized || cancel.token.isCancellationRequested || views.get(doc.uri.toString()) !== view) return;
+    view.tokens = tokenViews(tokenized, view.base, maxSeqLength());
     render(doc.uri.toString());
   };
 
@@ -173,19 +161,19 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
       status.show();
       return;
     }
-    let tok: Tokenizer;
+    let encoded: Tokenized | undefined;
     try {
-      tok = activeTokenizer();
+      encoded = await encode(text, cancel.token);
     } catch (error) {
+      if (cancel.token.isCancellationRequested) return;
       status.text = '$(symbol-key) Select a tokenizer';
       status.tooltip = (error as Error).message;
       status.show();
       return;
     }
-    const encoded = await encode(text, cancel.token);
     if (!encoded || cancel.token.isCancellationRequested) return;
     const n = encoded.ids.length;
-    status.text = `$(symbol-key) ${tok.label}: ${n} token${n === 1 ? '' : 's'}`;
+    status.text = `$(symbol-key) ${encoded.info.label}: ${n} token${n === 1 ? '' : 's'}`;
     status.tooltip = `${n} tokens in the selection (${n + 2} with [CLS] and [SEP]; max_seq_length ${maxSeqLength()}). Click to choose another tokenizer.`;
     status.show();
   };
@@ -249,13 +237,14 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
       void vscode.window.showErrorMessage(`Tokenizer file not found: ${chosen.path}`);
       return false;
     }
-    let loaded: Tokenizer;
+    let loaded: TokenizerInfo;
     try {
-      loaded = loadFromSpec(withCache(chosen));
+      loaded = await client.load(withCache(chosen));
     } catch (error) {
-      if (error instanceof VocabNotFoundError) {
+      const missing = error instanceof TokenizeError ? error.missingVocabOf : undefined;
+      if (missing) {
         // Offer the downloads feature's command for the model that owns the vocabulary.
-        const owner = findModel(error.modelId)?.vocabSameAs ?? error.modelId;
+        const owner = findModel(missing)?.vocabSameAs ?? missing;
         const download = 'Download Tokenizer';
         void vscode.window
           .showErrorMessage(`${labelOf(chosen)}: its vocab.txt is not in the model cache yet.`, download)

@@ -1,7 +1,7 @@
 // How tokens are drawn: alternating backgrounds, a distinct [UNK] colour, a mark on continuation pieces, and
 // a marker where the packed sequence passes max_seq_length; plus the hover text of one token.
 import * as vscode from 'vscode';
-import type { Encoded, Tokenizer } from '../../core/tokenizers';
+import type { Tokenized } from './client';
 
 export type TokenKind = 'even' | 'odd' | 'unk';
 
@@ -87,26 +87,21 @@ export class TokenDecorations implements vscode.Disposable {
   }
 }
 
-/** Token views of an encoding whose offsets start at `base` in the document. */
-export function tokenViews(
-  tokenizer: Tokenizer,
-  encoded: Encoded,
-  base: number,
-  maxSeqLength: number,
-): TokenView[] {
+/** Token views of the worker's tokens for a text that starts at offset `base` in the document. */
+export function tokenViews(tokenized: Tokenized, base: number, maxSeqLength: number): TokenView[] {
   const limit = Math.max(0, maxSeqLength - 2); // room left by [CLS] and [SEP]
-  const unk = tokenizer.specials.unk;
+  const { kind, unk } = tokenized.info;
   const out: TokenView[] = [];
   let parity = 0;
-  for (let i = 0; i < encoded.ids.length; i++) {
-    const id = encoded.ids[i];
-    const piece = tokenizer.idToPiece(id);
-    const start = base + encoded.starts[i];
-    const end = base + encoded.ends[i];
+  for (let i = 0; i < tokenized.ids.length; i++) {
+    const id = tokenized.ids[i];
+    const piece = tokenized.pieces[i];
+    const start = base + tokenized.starts[i];
+    const end = base + tokenized.ends[i];
     const prev = out[out.length - 1];
     if (!prev || prev.start !== start || prev.end !== end) parity ^= 1;
     const continuation =
-      tokenizer.kind === 'wordpiece'
+      kind === 'wordpiece'
         ? piece.startsWith('##')
         : !piece.startsWith('\u2581') && prev !== undefined && prev.end === start && id !== unk;
     out.push({

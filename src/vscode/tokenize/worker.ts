@@ -1,9 +1,10 @@
-// The tokenize worker (bundled as dist/tokenizeWorker.js): tokenizes large texts off the extension host's
-// thread, in line-aligned chunks, yielding between chunks so that a cancel message is seen promptly.
+// The tokenize worker (bundled as dist/tokenizeWorker.js): loads tokenizers and tokenizes off the extension
+// host's thread, in line-aligned chunks, yielding between chunks so that a cancel message is seen promptly.
 // No `vscode` import: it runs in a worker_threads Worker.
 import { parentPort } from 'node:worker_threads';
+import { VocabNotFoundError, type Tokenizer } from '../../core/tokenizers';
 import { encodeInChunks, loadFromSpec } from '../../core/tokenizers/spec';
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { TokenizerInfo, WorkerRequest, WorkerResponse } from './protocol';
 
 const cancelled = new Set<number>();
 const port = parentPort;
@@ -20,28 +21,43 @@ function post(message: WorkerResponse): void {
   }
 }
 
+const infoOf = (tokenizer: Tokenizer): TokenizerInfo => ({
+  label: tokenizer.label,
+  kind: tokenizer.kind,
+  unk: tokenizer.specials.unk,
+});
+
+async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Promise<void> {
+  const tokenizer = loadFromSpec(request.spec);
+  if (request.type === 'load') {
+    post({ type: 'loaded', id: request.id, info: infoOf(tokenizer) });
+    return;
+  }
+  const result = await encodeInChunks(tokenizer, request.text, async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return !cancelled.has(request.id);
+  });
+  if (!result || cancelled.has(request.id)) {
+    post({ type: 'cancelled', id: request.id });
+    return;
+  }
+  const pieces = Array.from(result.ids, (id) => tokenizer.idToPiece(id));
+  post({ type: 'result', id: request.id, info: infoOf(tokenizer), pieces, ...result });
+}
+
 port?.on('message', (request: WorkerRequest) => {
   if (request.type === 'cancel') {
     cancelled.add(request.id);
     return;
   }
-  void (async () => {
-    try {
-      const tokenizer = loadFromSpec(request.spec);
-      const result = await encodeInChunks(tokenizer, request.text, async () => {
-        await new Promise((resolve) => setImmediate(resolve));
-        return !cancelled.has(request.id);
-      });
-      if (!result || cancelled.has(request.id)) post({ type: 'cancelled', id: request.id });
-      else post({ type: 'result', id: request.id, ...result });
-    } catch (error) {
+  void handle(request)
+    .catch((error: unknown) =>
       post({
         type: 'error',
         id: request.id,
         message: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      cancelled.delete(request.id);
-    }
-  })();
+        missingVocabOf: error instanceof VocabNotFoundError ? error.modelId : undefined,
+      }),
+    )
+    .finally(() => cancelled.delete(request.id));
 });
