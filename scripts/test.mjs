@@ -1,4 +1,5 @@
 // `npm test`: build, type-check and compile the tests, lint, then the unit suite (plain Node), the
+// oracle tier (real TensorFlow and tf-models-official in a venv made by scripts/setup-oracle.sh), the
 // integration suite (inside VS Code 1.100.3 via code-server), the same host in Restricted Mode, and the UI suite (Playwright on the
 // workbench). `node scripts/test.mjs unit|integration|ui` runs one suite with what it needs.
 // Ends with one line `total: N passed, N failed, N skipped`.
@@ -23,6 +24,18 @@ const steps = {
       'out/test/unit/**/*.test.js',
     ],
   ],
+  oracle: [
+    'node',
+    [
+      mochaBin,
+      ...reporter,
+      '--reporter-option',
+      'label=oracle',
+      '--timeout',
+      '2400000',
+      'out/test/oracle/**/*.test.js',
+    ],
+  ],
   'install-code-server': ['bash', ['scripts/install-code-server.sh']],
   integration: ['node', ['scripts/run-integration.cjs']],
   restricted: ['node', ['scripts/run-integration.cjs', '--restricted']],
@@ -41,8 +54,19 @@ const steps = {
 };
 
 const plans = {
-  all: ['build', 'compile', 'lint', 'unit', 'install-code-server', 'integration', 'restricted', 'ui'],
+  all: [
+    'build',
+    'compile',
+    'lint',
+    'unit',
+    'oracle',
+    'install-code-server',
+    'integration',
+    'restricted',
+    'ui',
+  ],
   unit: ['compile', 'unit'],
+  oracle: ['build', 'compile', 'oracle'],
   integration: ['build', 'compile', 'install-code-server', 'integration', 'restricted'],
   ui: ['build', 'compile', 'install-code-server', 'ui'],
 };

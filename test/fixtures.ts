@@ -18,6 +18,31 @@ export function fixturesDir(): string | undefined {
 const reported = new Set<string>();
 
 /**
+ * True when a missing prerequisite must fail instead of skip: `.ci/run` sets MODEL_GARDEN_REQUIRE_ALL=1
+ * (every tier) and MODEL_GARDEN_REQUIRE_ORACLE=1 (the TensorFlow oracle tier), so CI never skips quietly.
+ */
+export function skipsAreFailures(kind: 'any' | 'oracle' = 'any'): boolean {
+  if (process.env.MODEL_GARDEN_REQUIRE_ALL === '1') return true;
+  return kind === 'oracle' && process.env.MODEL_GARDEN_REQUIRE_ORACLE === '1';
+}
+
+/**
+ * Skips the calling test (or suite, from a `before` hook) with the reason printed once, or throws
+ * when skips are failures here (CI).
+ */
+export function skipBecause(context: Mocha.Context, reason: string, kind: 'any' | 'oracle' = 'any'): never {
+  if (skipsAreFailures(kind)) {
+    throw new Error(`required but unavailable (skips are failures in CI): ${reason}`);
+  }
+  if (!reported.has(reason)) {
+    reported.add(reason);
+    console.log(`    skipped: ${reason}`);
+  }
+  context.skip();
+  throw new Error('unreachable: context.skip() returned');
+}
+
+/**
  * The path of a fixture file or folder. When it is absent, the calling test (or suite, from a
  * `before` hook) is skipped with the reason printed once.
  */
@@ -25,25 +50,20 @@ export function fixture(context: Mocha.Context, ...segments: string[]): string {
   const dir = fixturesDir();
   const wanted = dir ? path.join(dir, ...segments) : undefined;
   if (!wanted || !fs.existsSync(wanted)) {
-    const reason = dir
-      ? `fixture ${path.join(...segments)} is absent from ${dir}`
-      : 'fixtures folder not found (set MODEL_GARDEN_FIXTURES or place ../shared/fixtures beside the repository)';
-    if (!reported.has(reason)) {
-      reported.add(reason);
-      console.log(`    skipped: ${reason}`);
-    }
-    context.skip();
+    skipBecause(
+      context,
+      dir
+        ? `fixture ${path.join(...segments)} is absent from ${dir}`
+        : 'fixtures folder not found (set MODEL_GARDEN_FIXTURES or place ../shared/fixtures beside the repository)',
+    );
   }
-  return wanted!;
+  return wanted;
 }
 
 /** A file of ../shared/reference (the documents the catalog is checked against), or a skip. */
 export function reference(context: Mocha.Context, name: string): string {
   const dir = process.env.MODEL_GARDEN_REFERENCE ?? path.resolve(repoRoot, '..', 'shared', 'reference');
   const file = path.join(dir, name);
-  if (!fs.existsSync(file)) {
-    console.log(`    skipped: reference document ${file} is absent`);
-    context.skip();
-  }
+  if (!fs.existsSync(file)) skipBecause(context, `reference document ${file} is absent`);
   return file;
 }

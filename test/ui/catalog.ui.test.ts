@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { skipBecause } from '../fixtures';
 import { openWorkbench, resultsDir, type Workbench } from './workbench';
 
 describe('catalog as a person sees it', function () {
@@ -8,10 +9,7 @@ describe('catalog as a person sees it', function () {
 
   before(async function () {
     workbench = await openWorkbench();
-    if (!workbench) {
-      console.log('    skipped: code-server is not installed (bash scripts/install-code-server.sh)');
-      this.skip();
-    }
+    if (!workbench) skipBecause(this, 'code-server is not installed (bash scripts/install-code-server.sh)');
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixture } from '../fixtures';
+import { fixture, skipBecause } from '../fixtures';
 import { openWorkbench, resultsDir, type Workbench } from './workbench';
 
 async function runCommand(page: Workbench['page'], title: string): Promise<void> {
@@ -25,10 +25,7 @@ describe('inference panel as a person sees it', function () {
   before(async function () {
     const checkpoint = fixture(this, 'kerasbert_tiny_bert_tf1');
     workbench = await openWorkbench({ 'modelGarden.inference.checkpoint': checkpoint });
-    if (!workbench) {
-      console.log('    skipped: code-server is not installed (bash scripts/install-code-server.sh)');
-      this.skip();
-    }
+    if (!workbench) skipBecause(this, 'code-server is not installed (bash scripts/install-code-server.sh)');
   });
 
   after(async () => {

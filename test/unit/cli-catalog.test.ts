@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { CATALOG } from '../../src/core/catalog';
-import { repoRoot } from '../fixtures';
+import { repoRoot, skipBecause } from '../fixtures';
 import { captureIo } from '../support/captureIo';
 
 const REQUIRED_KEYS = [
@@ -66,10 +66,7 @@ describe('model-garden catalog', () => {
 
   it('runs as the bundled dist/cli.js', function () {
     const cli = path.join(repoRoot, 'dist', 'cli.js');
-    if (!fs.existsSync(cli)) {
-      console.log('    skipped: dist/cli.js is not built (npm run build)');
-      this.skip();
-    }
+    if (!fs.existsSync(cli)) skipBecause(this, 'dist/cli.js is not built (npm run build)');
     const out = execFileSync(process.execPath, [cli, 'catalog', '--json'], { encoding: 'utf8' });
     assert.equal(JSON.parse(out).length, 17);
   });

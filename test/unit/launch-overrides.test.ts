@@ -9,6 +9,7 @@ import {
   parseOverrides,
   type Override,
 } from '../../src/core/launch';
+import { skipBecause } from '../fixtures';
 import { referenceParse, type ReferenceResult } from '../paramsOverrideReference';
 
 function values(text: string): Record<string, unknown> {
@@ -142,10 +143,7 @@ describe('launch: --params_override grammar', () => {
       'task..x=1',
     ];
     const ref = reference(texts);
-    if (!ref) {
-      console.log('    skipped: python3 with PyYAML not available');
-      return this.skip();
-    }
+    if (!ref) return skipBecause(this, 'python3 with PyYAML not available');
     texts.forEach((text, i) => {
       const mine = parseOverrides(text);
       const theirs = ref[i];
@@ -226,10 +224,7 @@ describe('launch: --params_override grammar', () => {
     );
     const texts = samples.map((list) => formatOverrides(list as Override[]));
     const ref = reference(texts);
-    if (!ref) {
-      console.log('    skipped: python3 with PyYAML not available');
-      return this.skip();
-    }
+    if (!ref) return skipBecause(this, 'python3 with PyYAML not available');
     samples.forEach((list, i) => {
       const result = ref[i];
       assert.ok('ok' in result, `Python rejects ${texts[i]}: ${'error' in result ? result.error : ''}`);
