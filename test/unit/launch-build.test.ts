@@ -106,7 +106,7 @@ const REFERENCE: Record<
     yaml: 'configs/models/albert_base.yaml',
   },
   albert_en_large: { L: 24, H: 1024, A: 16, ffn: 4096, emb: 128, vocab: 30000, lower: true },
-  albert_en_xlarge: { L: 24, H: 2048, A: null, ffn: 8192, emb: 128, vocab: 30000, lower: true },
+  albert_en_xlarge: { L: 24, H: 2048, A: 32, ffn: 8192, emb: 128, vocab: 30000, lower: true },
   albert_en_xxlarge: { L: 12, H: 4096, A: 64, ffn: 16384, emb: 128, vocab: 30000, lower: true },
   electra_small: { L: 12, H: 256, A: 4, ffn: 1024, emb: 128, vocab: 30522, lower: true },
   electra_base: { L: 12, H: 768, A: 12, ffn: 3072, emb: 768, vocab: 30522, lower: true },

@@ -318,7 +318,20 @@ describe('launch: validation rules', () => {
           ...extra,
         }).problems,
       );
-    assert.ok(build('albert_en_xlarge').includes('encoder-heads-unknown'));
+    // No catalog model has an unknown head count any more; the rule still guards one that would.
+    assert.ok(!build('albert_en_xlarge').includes('encoder-heads-unknown'));
+    const unknownHeads = { ...requireModel('albert_en_xlarge'), heads: null };
+    assert.ok(
+      codes(
+        buildSpec({
+          model: unknownHeads,
+          source: 'checkpoint',
+          experiment: 'bert/squad',
+          mode: 'train',
+          modelDir: 'o',
+        }).problems,
+      ).includes('encoder-heads-unknown'),
+    );
     assert.ok(!build('albert_en_xxlarge', { checkpoint: 'x' }).includes('encoder-heads-unknown'));
     assert.ok(build('electra_small').includes('encoder-sizes-unverified'));
     assert.ok(!build('bert_en_cased_L-12_H-768_A-12').includes('encoder-sizes-unverified'));

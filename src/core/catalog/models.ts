@@ -512,7 +512,7 @@ export const CATALOG: readonly CatalogModel[] = [
     config: null,
     layers: 24,
     hidden: 2048,
-    heads: null,
+    heads: 32,
     intermediateSize: 8192,
     embeddingSize: 128,
     vocabSize: 30000,
@@ -541,7 +541,7 @@ export const CATALOG: readonly CatalogModel[] = [
     sizesVerified: true,
     comment: null,
     notes:
-      "Converted from google-research/albert v2 checkpoints (same weights). Dropout 0. Attention heads are unknown: the TF-Hub page says 32, the KerasNLP presets say 16; the tarball's albert_config.json decides. The SentencePiece file inside the tarball is likely 30k-clean.model (name unverified).",
+      "Converted from google-research/albert v2 checkpoints (same weights). Dropout 0. 32 attention heads: the TF-Hub albert_en_xlarge/3 doc says A=32 and google/albert_xlarge's albert_config.json has num_attention_heads 32 (the 16 seen elsewhere comes from a Hugging Face config). The SentencePiece file inside the tarball is likely 30k-clean.model (name unverified).",
   },
   {
     id: 'albert_en_xxlarge',
