@@ -48,6 +48,31 @@ export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): t
   return tf.fused.matMul({ a: x, b: kernel, bias }) as tf.Tensor2D;
 }
 
+/** Mixes `[B, A, S, S]` scores across heads with `[A, A]`: out[b,l,f,t] = Σₙ x[b,n,f,t]·w[n,l]. */
+function mixHeads(x: tf.Tensor4D, w: tf.Tensor2D): tf.Tensor4D {
+  const [B, A, S, T] = x.shape;
+  const moved = tf.reshape(tf.transpose(x, [0, 2, 3, 1]), [B * S * T, A]) as tf.Tensor2D;
+  return tf.transpose(tf.reshape(tf.matMul(moved, w), [B, S, T, A]), [0, 3, 1, 2]) as tf.Tensor4D;
+}
+
+/**
+ * TalkingHeadsAttention (the Model Garden's layer): the scaled scores are mixed across heads by
+ * `pre` before the masked softmax, and the probabilities by `post` after it.
+ */
+export function talkingHeadsAttention(
+  q: tf.Tensor4D,
+  kT: tf.Tensor4D,
+  v: tf.Tensor4D,
+  adder: tf.Tensor4D,
+  scale: number,
+  pre: tf.Tensor2D,
+  post: tf.Tensor2D,
+): { context: tf.Tensor4D; probs: tf.Tensor4D } {
+  const scores = mixHeads(tf.matMul(tf.mul(q, scale) as tf.Tensor4D, kT), pre);
+  const probs = mixHeads(tf.softmax(tf.add(scores, adder), -1) as tf.Tensor4D, post);
+  return { context: tf.matMul(probs, v), probs };
+}
+
 /** Below this sequence length one batched product beats a product per head (per-op overhead dominates). */
 const PER_HEAD_MIN_LENGTH = 32;
 

@@ -2,7 +2,7 @@
 // `EncoderModel` owns its uploaded weights until `dispose()`.
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderConfig, EncoderHeads, EncoderWeights } from '../model/encoder';
-import { activate, attention, dense, layerNorm } from './math';
+import { activate, attention, dense, layerNorm, talkingHeadsAttention } from './math';
 import {
   CancelledError,
   InferenceInputError,
@@ -179,14 +179,13 @@ export class EncoderModel {
     const H = c.hiddenSize;
     const heads = (t: tf.Tensor2D, order: number[]) =>
       tf.transpose(tf.reshape(t, [B, S, A, headSize]), order) as tf.Tensor4D;
-    const { context: perHead, probs } = attention(
-      heads(dense(x, w.query.kernel, w.query.bias), [0, 2, 1, 3]),
-      heads(dense(x, w.key.kernel, w.key.bias), [0, 2, 3, 1]),
-      heads(dense(x, w.value.kernel, w.value.bias), [0, 2, 1, 3]),
-      adder as tf.Tensor4D,
-      1 / Math.sqrt(headSize),
-      wantProbs,
-    );
+    const q = heads(dense(x, w.query.kernel, w.query.bias), [0, 2, 1, 3]);
+    const kT = heads(dense(x, w.key.kernel, w.key.bias), [0, 2, 3, 1]);
+    const v = heads(dense(x, w.value.kernel, w.value.bias), [0, 2, 1, 3]);
+    const scale = 1 / Math.sqrt(headSize);
+    const { context: perHead, probs } = w.talkingHeads
+      ? talkingHeadsAttention(q, kT, v, adder as tf.Tensor4D, scale, w.talkingHeads.pre, w.talkingHeads.post)
+      : attention(q, kT, v, adder as tf.Tensor4D, scale, wantProbs);
     const context = tf.reshape(tf.transpose(perHead, [0, 2, 1, 3]), [B * S, H]) as tf.Tensor2D;
     const attended = dense(context, w.attentionOutput.kernel, w.attentionOutput.bias);
     const x1 = layerNorm(
@@ -195,10 +194,14 @@ export class EncoderModel {
       w.attentionNorm.beta,
       c.layerNormEpsilon,
     );
-    const inner = activate(
+    const activated = activate(
       dense(x1 as tf.Tensor2D, w.intermediate.kernel, w.intermediate.bias),
       c.activation,
     );
+    // GatedFeedforward: the activation times a linear gate of the same input.
+    const inner = w.gate
+      ? tf.mul(activated, dense(x1 as tf.Tensor2D, w.gate.kernel, w.gate.bias))
+      : activated;
     const out = dense(inner as tf.Tensor2D, w.output.kernel, w.output.bias);
     const output = layerNorm(
       tf.add(out, x1),

@@ -28,6 +28,8 @@ export interface DeviceLayer {
   readonly intermediate: DeviceDense;
   readonly output: DeviceDense;
   readonly outputNorm: DeviceNorm;
+  readonly gate?: DeviceDense;
+  readonly talkingHeads?: { readonly pre: tf.Tensor2D; readonly post: tf.Tensor2D };
 }
 
 export interface DeviceWeights {
@@ -120,6 +122,15 @@ export function uploadWeights(weights: EncoderWeights): DeviceWeights {
       intermediate: denseW(`${p}/intermediate`, layer.intermediate, H, c.intermediateSize),
       output: denseW(`${p}/output`, layer.output, c.intermediateSize, H),
       outputNorm: norm(`${p}/output_norm`, layer.outputNorm, H),
+      ...(layer.gate ? { gate: denseW(`${p}/gate`, layer.gate, H, c.intermediateSize) } : {}),
+      ...(layer.talkingHeads
+        ? {
+            talkingHeads: {
+              pre: up2(`${p}/pre_softmax_weight`, layer.talkingHeads.pre, [c.numHeads, c.numHeads]),
+              post: up2(`${p}/post_softmax_weight`, layer.talkingHeads.post, [c.numHeads, c.numHeads]),
+            },
+          }
+        : {}),
     };
     shared.set(layer, device);
     return device;

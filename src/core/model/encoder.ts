@@ -47,6 +47,16 @@ export interface TransformerLayerWeights {
   readonly intermediate: DenseWeights;
   readonly output: DenseWeights;
   readonly outputNorm: LayerNormWeights;
+  /**
+   * GatedFeedforward (talking-heads GGeLU): the feed-forward is `act(x·W_i) ⊙ (x·W_gate)` before
+   * the output projection. `[H, I]`
+   */
+  readonly gate?: DenseWeights;
+  /**
+   * TalkingHeadsAttention: `[A, A]` mixes of the heads' scores before the softmax and of the
+   * probabilities after it.
+   */
+  readonly talkingHeads?: { readonly pre: Tensor; readonly post: Tensor };
 }
 
 export interface MaskedLmHeadWeights {
