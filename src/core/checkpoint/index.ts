@@ -18,6 +18,7 @@ export {
 export * from './naming';
 export * from './config';
 export * from './mapping';
+export * from './layerCount';
 export * from './report';
 export * from './discover';
 export * from './markdown';

@@ -36,11 +36,33 @@ export interface CheckpointDescription {
   readonly optimizerSlots: readonly string[];
   /** ALBERT-style: one transformer block shared by all layers. */
   readonly sharedLayers: boolean;
+  /**
+   * False for a shared block whose layer count no config gave: the checkpoint does not store it, and
+   * `layers` is then only the number of stored blocks (1).
+   */
+  readonly layersKnown: boolean;
   readonly keys: ReadonlyMap<string, ClassifiedKey>;
   /** canonical name → key, for encoder weights and heads. */
   readonly canonical: ReadonlyMap<string, ClassifiedKey>;
   /** object key → TF1-style full name, from `_CHECKPOINTABLE_OBJECT_GRAPH` when readable. */
   readonly fullNames: ReadonlyMap<string, string>;
+}
+
+/** The canonical parts each head needs; a head is present only when all of them are. */
+const HEAD_PARTS: Record<HeadName, readonly string[]> = {
+  maskedLm: ['transform/kernel', 'transform/bias', 'norm/gamma', 'norm/beta', 'outputBias'],
+  nextSentence: ['kernel', 'bias'],
+  classifier: ['kernel', 'bias'],
+  span: ['kernel', 'bias'],
+  tagging: ['kernel', 'bias'],
+  discriminator: ['dense/kernel', 'dense/bias', 'prediction/kernel', 'prediction/bias'],
+};
+
+/** The heads whose every part maps: what `loadEncoderWeights` loads. */
+export function loadableHeads(canonical: ReadonlyMap<string, unknown>): HeadName[] {
+  return (Object.keys(HEAD_PARTS) as HeadName[]).filter((h) =>
+    HEAD_PARTS[h].every((part) => canonical.has(`heads/${h}/${part}`)),
+  );
 }
 
 /** The canonical shape of a stored tensor after `transform`. */
@@ -141,13 +163,16 @@ export function describeFrom(
     const m = /^layer_(\d+)\//.exec(name);
     if (m) layerIds.add(Number(m[1]));
   }
+  // A single stored block behind an embedding projection is ALBERT's shared block (TF2 checkpoints name
+  // it like any block); a 1-layer model with a projection says so with num_layers 1 in its config.
+  const oneBlockAfterProjection =
+    layerIds.size === 1 && canonical.has('embeddings/projection/kernel') && !scheme.startsWith('tf1-');
   const sharedLayers =
     [...canonical.values()].some((c) => c.shared) ||
     scheme === 'tf1-albert' ||
+    oneBlockAfterProjection ||
     (layerIds.size === 1 && (config?.numLayers ?? 1) > 1);
-  const headsPresent = [
-    ...new Set([...keys.values()].filter((c) => c.kind === 'head' && c.head).map((c) => c.head!)),
-  ];
+  const headsPresent = loadableHeads(canonical);
   const optimizerSlots = [
     ...new Set(
       [...keys.values()]
@@ -170,6 +195,7 @@ export function describeFrom(
     scheme,
     family,
     layers: sharedLayers ? (config?.numLayers ?? layerIds.size) : layerIds.size,
+    layersKnown: !sharedLayers || config?.numLayers !== undefined,
     hidden: q?.[1] ?? shapeOf('pooler/kernel')?.[0] ?? config?.hiddenSize,
     heads: stored3d?.length === 3 ? stored3d[1] : config?.numHeads,
     intermediate: shapeOf('layer_0/intermediate/kernel')?.[1] ?? config?.intermediateSize,
@@ -234,6 +260,16 @@ export async function loadEncoderWeights(
   const family: EncoderFamily = config.family ?? (d.family === 'unknown' ? 'bert' : d.family);
   const numHeads =
     d.heads ?? config.numHeads ?? missing('attention head count (give a config with num_attention_heads)');
+  if (!d.layersKnown) {
+    throw new CheckpointError(
+      'not-found',
+      file,
+      'this checkpoint stores one shared transformer block (ALBERT), and the layer count is not in it: ' +
+        'put albert_config.json (num_hidden_layers) or params.yaml beside it, or pass --num-layers N ' +
+        '(in VS Code: the setting modelGarden.inference.numLayers); the catalog says ALBERT base 12, large 24, ' +
+        'xlarge 24, xxlarge 12',
+    );
+  }
   const resolved: EncoderConfig = {
     family,
     vocabSize: d.vocabSize ?? missing('word embeddings'),
@@ -256,6 +292,15 @@ export async function loadEncoderWeights(
     intermediate: await dense(`layer_${i}/intermediate`),
     output: await dense(`layer_${i}/output`),
     outputNorm: await norm(`layer_${i}/outputNorm`),
+    ...(has(`layer_${i}/gate/kernel`) ? { gate: await dense(`layer_${i}/gate`) } : {}),
+    ...(has(`layer_${i}/talkingHeads/pre`)
+      ? {
+          talkingHeads: {
+            pre: await tensor(`layer_${i}/talkingHeads/pre`),
+            post: await tensor(`layer_${i}/talkingHeads/post`),
+          },
+        }
+      : {}),
   });
   const layers: TransformerLayerWeights[] = [];
   if (d.sharedLayers) {

@@ -65,6 +65,13 @@ const TF2_PART: Record<string, string> = {
 };
 
 const KERAS_PART: Record<string, string> = {
+  // EncoderScaffold with TalkingHeadsAttention and GatedFeedforward (the TF-Hub talking-heads GGeLU model).
+  'self_attention/pre_softmax_weight': 'talkingHeads/pre',
+  'self_attention/post_softmax_weight': 'talkingHeads/post',
+  'gated_feedforward/intermediate_0': 'intermediate',
+  'gated_feedforward/gate_0': 'gate',
+  'gated_feedforward/output_0': 'output',
+  'gated_feedforward/output_layer_norm_0': 'outputNorm',
   'self_attention/query': 'query',
   'self_attention/key': 'key',
   'self_attention/value': 'value',
@@ -220,16 +227,63 @@ export function classifyKerasName(key: string, name: string): ClassifiedKey {
       ...(m[1] === undefined ? { shared: true } : {}),
     };
   }
-  m = /(?:^|\/)pooler_transform\/(kernel|bias)$/.exec(n);
+  // TransformerScaffold blocks are numbered by Keras (`transformer_scaffold`, `_1`, ...): the suffix
+  // orders them; classifyKeys ranks the numbers into layer indices.
+  m =
+    /(?:^|\/)transformer_scaffold(?:_(\d+))?\/(.+)\/(kernel|bias|gamma|beta|pre_softmax_weight|post_softmax_weight)$/.exec(
+      n,
+    );
+  if (m) {
+    const talking = m[3] === 'pre_softmax_weight' || m[3] === 'post_softmax_weight';
+    const part = KERAS_PART[talking ? `${m[2]}/${m[3]}` : m[2]];
+    if (part) {
+      return {
+        key,
+        kind: 'weight',
+        canonical: `layer_${m[1] === undefined ? 0 : Number(m[1])}/${part}${talking ? '' : `/${m[3]}`}`,
+        transform: talking ? 'none' : tf2Transform(part, m[3]),
+      };
+    }
+  }
+  m = /(?:^|\/)(?:pooler_transform|cls_transform)\/(kernel|bias)$/.exec(n);
   if (m) return { key, kind: 'weight', canonical: `pooler/${m[1]}`, transform: 'none' };
-  return { key, kind: 'other' };
+  return maskedLmByName(key, n) ?? { key, kind: 'other' };
+}
+
+/** The masked-LM head as BertPretrainerV2 names it (`cls/predictions/...`, the TF-Hub `mlm` object). */
+function maskedLmByName(key: string, name: string): ClassifiedKey | undefined {
+  let m = /(?:^|\/)cls\/predictions\/transform\/(dense|LayerNorm)\/(kernel|bias|gamma|beta)$/.exec(name);
+  if (m) {
+    const part = m[1] === 'dense' ? 'transform' : 'norm';
+    return {
+      key,
+      kind: 'head',
+      head: 'maskedLm',
+      canonical: `heads/maskedLm/${part}/${m[2]}`,
+      transform: 'none',
+    };
+  }
+  m = /(?:^|\/)cls\/predictions\/output_bias(?:\/bias)?$/.exec(name);
+  if (m)
+    return { key, kind: 'head', head: 'maskedLm', canonical: 'heads/maskedLm/outputBias', transform: 'none' };
+  // BertClassifier's ClassificationHead (`sentence_prediction`, no inner dense with the encoder's pooler).
+  m = /(?:^|\/)sentence_prediction\/logits\/(kernel|bias)$/.exec(name);
+  if (m)
+    return {
+      key,
+      kind: 'head',
+      head: 'classifier',
+      canonical: `heads/classifier/${m[1]}`,
+      transform: 'none',
+    };
+  return undefined;
 }
 
 /** Strips the attribute suffix and `model/` root of a TF2 object-based key. */
 function objectPath(key: string): { root: string; path: string } | undefined {
   if (!key.endsWith(ATTRIBUTE_SUFFIX)) return undefined;
   const path = key.slice(0, -ATTRIBUTE_SUFFIX.length);
-  const m = /^(model\/)?(encoder)\/(.+)$/.exec(path);
+  const m = /^(model\/)?(encoder|discriminator_network)\/(.+)$/.exec(path);
   return m ? { root: (m[1] ?? '') + m[2], path: m[3] } : undefined;
 }
 
@@ -314,6 +368,24 @@ export function classifyObjectKey(key: string): ClassifiedKey {
     key === 'global_step'
   )
     return { key, kind: 'step' };
+  // BERT-base uncased v3 keeps its pooler beside the encoder, where export_tfhub_lib's
+  // copy_pooler_dense_to_encoder reads it: an encoder weight, not a next-sentence head.
+  const pooler = /^next_sentence\.\.pooler_dense\/(kernel|bias)\/\.ATTRIBUTES\/VARIABLE_VALUE$/.exec(key);
+  if (pooler) return { key, kind: 'weight', canonical: `pooler/${pooler[1]}`, transform: 'none' };
+  // ElectraPretrainer's replaced-token detection: a dense [H, H] with the activation, then [H, 1].
+  const rtd = /(?:^|\/)discriminator_(projection|head)\/(kernel|bias)\/\.ATTRIBUTES\/VARIABLE_VALUE$/.exec(
+    key,
+  );
+  if (rtd) {
+    const part = rtd[1] === 'projection' ? 'dense' : 'prediction';
+    return {
+      key,
+      kind: 'head',
+      head: 'discriminator',
+      canonical: `heads/discriminator/${part}/${rtd[2]}`,
+      transform: 'none',
+    };
+  }
   if (/^(model\/)?masked_lm\//.test(key)) return { key, kind: 'head', head: 'maskedLm' };
   if (/next_sentence/.test(key)) return { key, kind: 'head', head: 'nextSentence' };
   if (/discriminator_(projection|head|predictions)/.test(key))
@@ -323,6 +395,48 @@ export function classifyObjectKey(key: string): ClassifiedKey {
   if (/tagging/.test(key)) return { key, kind: 'head', head: 'tagging' };
   if (/generator/.test(key)) return { key, kind: 'generator' };
   return { key, kind: 'other' };
+}
+
+/**
+ * Keys of an ELECTRA generator in an object-based checkpoint: anything under a `generator…` object, and
+ * the `masked_lm` head beside it (ElectraPretrainer's masked-LM head reads the generator's output). The
+ * generator's Keras names look like the discriminator's, so names alone must never place them.
+ */
+export function generatorKeys(keys: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const parents = new Set<string>();
+  for (const key of keys) {
+    const parts = key.split('/');
+    const at = parts.findIndex((p) => p.startsWith('generator'));
+    if (at < 0) continue;
+    out.add(key);
+    parents.add(parts.slice(0, at).join('/'));
+  }
+  // Beside a generator (ElectraPretrainer), only the discriminator's own children belong to the discriminator:
+  // `masked_lm` and `classification` read the generator's output.
+  for (const key of keys) {
+    for (const parent of parents) {
+      const rest = parent ? (key.startsWith(`${parent}/`) ? key.slice(parent.length + 1) : undefined) : key;
+      if (rest === undefined || rest.startsWith('discriminator') || rest.startsWith('encoder/')) continue;
+      if (/^(masked_lm|classification)\//.test(rest)) out.add(key);
+    }
+  }
+  return out;
+}
+
+/** Renumbers `layer_N` of Keras-name classifications densely in N's order (Keras suffixes may skip). */
+function rankLayers(list: (ClassifiedKey | undefined)[]): (ClassifiedKey | undefined)[] {
+  const seen = new Set<number>();
+  for (const c of list) {
+    const m = c?.canonical && /^layer_(\d+)\//.exec(c.canonical);
+    if (m) seen.add(Number(m[1]));
+  }
+  const rank = new Map([...seen].sort((a, b) => a - b).map((n, i) => [n, i]));
+  if ([...rank].every(([n, i]) => n === i)) return list;
+  return list.map((c) => {
+    const m = c?.canonical && /^layer_(\d+)(\/.*)$/.exec(c.canonical);
+    return m ? { ...c!, canonical: `layer_${rank.get(Number(m[1]))}${m[2]}` } : c;
+  });
 }
 
 export interface KeySource {
@@ -346,8 +460,14 @@ export function classifyKeys(
     entries.map((e) => e.key),
     shapes,
   );
+  const generator = generatorKeys(entries.map((e) => e.key));
   const keras = fullNames
-    ? entries.map((e) => (fullNames.get(e.key) ? classifyKerasName(e.key, fullNames.get(e.key)!) : undefined))
+    ? rankLayers(
+        entries.map((e) => {
+          const name = fullNames.get(e.key);
+          return name && !generator.has(e.key) ? classifyKerasName(e.key, name) : undefined;
+        }),
+      )
     : [];
   const kerasWeights = keras.filter((c) => c?.kind === 'weight').length;
   let scheme: NamingScheme = 'unknown';
@@ -358,14 +478,24 @@ export function classifyKeys(
     else scheme = 'tf1-bert';
     return { scheme, keys };
   }
-  for (const e of entries) {
+  entries.forEach((e, i) => {
+    if (generator.has(e.key)) {
+      keys.set(e.key, { key: e.key, kind: 'generator' });
+      return;
+    }
     const fromTf2 = tf2.get(e.key);
-    const fromKeras = keras.find((c) => c?.key === e.key && c.kind === 'weight');
+    const k = keras[i];
+    const fromKeras = k && k.canonical !== undefined ? k : undefined;
+    const byObject = classifyObjectKey(e.key);
     keys.set(
       e.key,
-      (tf2.size >= kerasWeights ? fromTf2 : fromKeras) ?? fromTf2 ?? fromKeras ?? classifyObjectKey(e.key),
+      (tf2.size >= kerasWeights ? fromTf2 : fromKeras) ??
+        fromTf2 ??
+        (byObject.canonical ? byObject : undefined) ??
+        fromKeras ??
+        byObject,
     );
-  }
+  });
   if (tf2.size > 0 && tf2.size >= kerasWeights) {
     scheme = entries.some((e) => e.key.startsWith('model/encoder/')) ? 'tf2-model' : 'tf2-encoder';
   } else if (kerasWeights > 0) scheme = 'keras-names';

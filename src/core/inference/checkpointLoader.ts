@@ -1,13 +1,24 @@
 // Checkpoint → EncoderWeights for the worker, through src/core/checkpoint: discovery (prefix, config,
 // vocabulary) and the name mapping. Reports a progress step per tensor read and stops between reads
 // when the request is cancelled.
-import { CheckpointReader, describeCheckpoint, discoverModel, loadEncoderWeights } from '../checkpoint';
+import {
+  CheckpointReader,
+  describeCheckpoint,
+  discoverModel,
+  effectiveConfig,
+  loadEncoderWeights,
+  type CheckpointLoadOptions,
+} from '../checkpoint';
 import type { EncoderWeights } from '../model/encoder';
 import { findLabels } from './labels';
 import type { LoadHooks, LoadedWeights } from './loader';
 import { CancelledError } from './types';
 
-export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Promise<LoadedWeights> {
+export async function loadCheckpointWeights(
+  file: string,
+  hooks: LoadHooks,
+  options: CheckpointLoadOptions = {},
+): Promise<LoadedWeights> {
   const check = () => {
     if (hooks.isCancelled?.()) throw new CancelledError('Loading was cancelled.');
   };
@@ -17,7 +28,7 @@ export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Pro
   const prefix = found.checkpoint!.prefix;
   const reader = await CheckpointReader.open(prefix);
   try {
-    const config = found.config?.encoder ?? {};
+    const config = effectiveConfig(found.config?.encoder, prefix, options);
     const description = await describeCheckpoint(reader, config);
     check();
     const total = description.canonical.size;

@@ -25,7 +25,7 @@ export async function sourceKey(source: ModelSource): Promise<string> {
       const resolved = path.resolve(source.path);
       const index = await fs.stat(resolved + '.index').catch(() => undefined);
       const stat = index ?? (await fs.stat(resolved).catch(() => undefined));
-      return `checkpoint:${resolved}@${stat?.mtimeMs ?? 'missing'}`;
+      return `checkpoint:${resolved}@${stat?.mtimeMs ?? 'missing'}${source.numLayers ? `:L${source.numLayers}` : ''}`;
     }
     case 'synthetic':
       return `synthetic:${JSON.stringify(source.config)}:${source.seed ?? 1}:${(source.heads ?? []).join(',')}`;
@@ -37,7 +37,11 @@ export async function sourceKey(source: ModelSource): Promise<string> {
 /** Lets queued messages (a cancel) in between synchronous steps. */
 export const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export type CheckpointLoader = (file: string, hooks: LoadHooks) => Promise<LoadedWeights>;
+export type CheckpointLoader = (
+  file: string,
+  hooks: LoadHooks,
+  options: { numLayers?: number },
+) => Promise<LoadedWeights>;
 
 export async function loadSource(
   source: ModelSource,
@@ -50,7 +54,7 @@ export async function loadSource(
   check();
   switch (source.kind) {
     case 'checkpoint':
-      return loadCheckpoint(source.path, hooks);
+      return loadCheckpoint(source.path, hooks, { numLayers: source.numLayers });
     case 'synthetic': {
       hooks.onProgress?.({ done: 0, total: 1, message: 'Generating weights' });
       await yieldTurn();

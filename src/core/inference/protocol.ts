@@ -7,7 +7,12 @@ import type { EncoderInput, EncoderResult, RunOptions } from './types';
 
 export type ModelSource =
   /** A checkpoint prefix, `.index` file or folder (discovered by src/core/checkpoint). */
-  | { readonly kind: 'checkpoint'; readonly path: string }
+  | {
+      readonly kind: 'checkpoint';
+      readonly path: string;
+      /** Layer count of a shared (ALBERT) block when no config beside the checkpoint says it. */
+      readonly numLayers?: number;
+    }
   /** Random weights of a shape (benchmarks, tests). */
   | {
       readonly kind: 'synthetic';
