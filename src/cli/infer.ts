@@ -18,7 +18,8 @@ import { loadTokenizerFromPath } from '../core/tokenizers';
 import { UsageError, type CliIo } from './io';
 
 export const usage =
-  'model-garden infer --checkpoint PATH [--vocab FILE|--spm FILE] --text TEXT [--pair TEXT] [--task encode|fill-mask|classify|squad|tag|rtd] [--top-k K] [--backend auto|tensorflow|wasm|cpu] [--json]';
+  'model-garden infer --checkpoint PATH [--vocab FILE|--spm FILE] --text TEXT [--pair TEXT] [--task encode|fill-mask|classify|squad|tag|rtd] [--top-k K] [--backend auto|tensorflow|wasm|cpu] [--num-layers N] [--json]\n' +
+  '       model-garden infer --checkpoint PATH --ids I,I,... [--type-ids T,...] [--input-mask M,...] [--positions P,...] [--outputs] [--json]';
 
 const TASKS = ['encode', 'fill-mask', 'classify', 'squad', 'tag', 'rtd'] as const;
 type Task = (typeof TASKS)[number];
@@ -38,10 +39,28 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       'top-k': { type: 'string', default: '5' },
       backend: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
+      ids: { type: 'string' },
+      'type-ids': { type: 'string' },
+      'input-mask': { type: 'string' },
+      positions: { type: 'string' },
+      outputs: { type: 'boolean', default: false },
+      'num-layers': { type: 'string' },
     },
     strict: true,
   });
   if (!values.checkpoint) throw new UsageError(`--checkpoint is required.\nUsage: ${usage}`);
+  const numLayers = values['num-layers'] === undefined ? undefined : Number(values['num-layers']);
+  if (numLayers !== undefined && (!Number.isInteger(numLayers) || numLayers < 1))
+    throw new UsageError(`--num-layers must be a positive integer, got "${values['num-layers']}"`);
+  if (values.ids !== undefined) {
+    if (values.text !== undefined) throw new UsageError('Give --text or --ids, not both.');
+    if (!isBackendPreference(values.backend!)) {
+      throw new UsageError(
+        `Unknown backend "${values.backend}". Use one of: ${BACKEND_PREFERENCES.join(', ')}`,
+      );
+    }
+    return runIds(values as IdsArgs, numLayers, io);
+  }
   if (values.text === undefined) throw new UsageError(`--text is required.\nUsage: ${usage}`);
   if (values.vocab && values.spm) throw new UsageError('Give --vocab or --spm, not both.');
   const task = values.task as Task;
@@ -60,7 +79,32 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   const backend = await initBackend(values.backend, { threads: Math.min(4, os.availableParallelism()) });
-  const loaded = await loadCheckpointWeights(values.checkpoint, {});
+  try {
+    return await runText(values as TextArgs, task, topK, numLayers, backend, io);
+  } finally {
+    // The threaded wasm build's workers keep the process alive: stop them on every path, errors included.
+    stopWasmThreads();
+  }
+}
+
+interface TextArgs {
+  readonly checkpoint: string;
+  readonly vocab?: string;
+  readonly spm?: string;
+  readonly text: string;
+  readonly pair?: string;
+  readonly json: boolean;
+}
+
+async function runText(
+  values: TextArgs,
+  task: Task,
+  topK: number,
+  numLayers: number | undefined,
+  backend: Awaited<ReturnType<typeof initBackend>>,
+  io: CliIo,
+): Promise<number> {
+  const loaded = await loadCheckpointWeights(values.checkpoint, {}, { numLayers });
   const tokenizerFile = values.vocab ?? values.spm ?? loaded.vocabFile ?? loaded.spmFile;
   if (!tokenizerFile) {
     throw new UsageError(
@@ -164,6 +208,96 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } finally {
     model.dispose();
+  }
+}
+
+interface IdsArgs {
+  readonly checkpoint: string;
+  readonly ids: string;
+  readonly 'type-ids'?: string;
+  readonly 'input-mask'?: string;
+  readonly positions?: string;
+  readonly backend: string;
+  readonly outputs: boolean;
+  readonly json: boolean;
+}
+
+function intList(flag: string, text: string): Int32Array {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^-?\d+$/.test(p)))
+    throw new UsageError(`--${flag} must be comma-separated integers.`);
+  return Int32Array.from(parts, Number);
+}
+
+/** `--ids`: the encoder on exact token ids (no tokenizer), printing the raw outputs with `--outputs`. */
+async function runIds(values: IdsArgs, numLayers: number | undefined, io: CliIo): Promise<number> {
+  const inputIds = intList('ids', values.ids);
+  const S = inputIds.length;
+  const typeIds = values['type-ids'] ? intList('type-ids', values['type-ids']) : new Int32Array(S);
+  const mask = values['input-mask'] ? intList('input-mask', values['input-mask']) : new Int32Array(S).fill(1);
+  if (typeIds.length !== S || mask.length !== S)
+    throw new UsageError(`--type-ids and --input-mask need ${S} values, like --ids.`);
+  const positions = values.positions ? [...intList('positions', values.positions)] : undefined;
+  const backend = await initBackend(values.backend as never, {
+    threads: Math.min(4, os.availableParallelism()),
+  });
+  try {
+    return await runOnIds(values, numLayers, { inputIds, typeIds, mask, positions }, backend, io);
+  } finally {
     stopWasmThreads();
+  }
+}
+
+async function runOnIds(
+  values: IdsArgs,
+  numLayers: number | undefined,
+  given: { inputIds: Int32Array; typeIds: Int32Array; mask: Int32Array; positions: number[] | undefined },
+  backend: Awaited<ReturnType<typeof initBackend>>,
+  io: CliIo,
+): Promise<number> {
+  const { inputIds, typeIds, mask, positions } = given;
+  const S = inputIds.length;
+  const loaded = await loadCheckpointWeights(values.checkpoint, {}, { numLayers });
+  const model = new EncoderModel(loaded.weights);
+  try {
+    const result = await model.run(
+      { batch: 1, seqLength: S, inputIds, typeIds, mask },
+      { maskedPositions: positions && model.heads.maskedLm ? [positions] : undefined, heads: true },
+    );
+    const list = (a: Float32Array | undefined) => (a ? Array.from(a) : undefined);
+    const out = {
+      backend: backend.name,
+      ids: [...inputIds],
+      sequenceShape: [1, S, result.hiddenSize],
+      pooled: list(result.pooled),
+      heads: Object.entries(model.heads).flatMap(([k, v]) => (v ? [k] : [])),
+      ...(values.outputs
+        ? {
+            outputs: {
+              sequence: list(result.sequence),
+              pooled: list(result.pooled),
+              maskedLmLogits: list(result.maskedLmLogits),
+              nextSentenceLogits: list(result.nextSentenceLogits),
+              classifierLogits: list(result.classifierLogits),
+              spanStartLogits: list(result.spanStartLogits),
+              spanEndLogits: list(result.spanEndLogits),
+              taggingLogits: list(result.taggingLogits),
+              discriminatorLogits: list(result.discriminatorLogits),
+            },
+          }
+        : {}),
+    };
+    io.out(
+      values.json
+        ? JSON.stringify(out)
+        : [
+            `backend: ${backend.label}`,
+            `sequence output: [${out.sequenceShape}]`,
+            `heads: ${out.heads.join(', ') || 'none'}`,
+          ].join('\n'),
+    );
+    return 0;
+  } finally {
+    model.dispose();
   }
 }

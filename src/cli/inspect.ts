@@ -3,6 +3,7 @@ import {
   CheckpointReader,
   describeCheckpoint,
   discoverModel,
+  effectiveConfig,
   formatBytes,
   parameterReport,
   valuesToJson,
@@ -11,7 +12,7 @@ import {
 } from '../core/checkpoint';
 import { table, UsageError, type CliIo } from './io';
 
-export const usage = 'model-garden inspect PATH [--json] [--values KEY] [--verify]';
+export const usage = 'model-garden inspect PATH [--json] [--values KEY] [--verify] [--num-layers N]';
 
 /** The `--json` document; stable for scripts. */
 export function inspectJson(reader: CheckpointReader, d: CheckpointDescription, found: DiscoveredModel) {
@@ -29,8 +30,10 @@ export function inspectJson(reader: CheckpointReader, d: CheckpointDescription, 
     detected: {
       family: d.family,
       naming: d.scheme,
-      layers: d.layers,
+      layers: d.layersKnown ? d.layers : null,
+      sharedLayers: d.sharedLayers,
       hidden: d.hidden ?? null,
+      embeddingSize: d.embeddingSize ?? null,
       heads: d.heads ?? null,
       vocabSize: d.vocabSize ?? null,
       headsPresent: d.headsPresent,
@@ -50,6 +53,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       json: { type: 'boolean', default: false },
       values: { type: 'string' },
       verify: { type: 'boolean', default: false },
+      'num-layers': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -80,7 +84,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         return 1;
       }
     }
-    const d = await describeCheckpoint(reader, found.config?.encoder);
+    const numLayers = values['num-layers'] === undefined ? undefined : Number(values['num-layers']);
+    if (numLayers !== undefined && (!Number.isInteger(numLayers) || numLayers < 1))
+      throw new UsageError(`--num-layers must be a positive integer, got "${values['num-layers']}"`);
+    const d = await describeCheckpoint(
+      reader,
+      effectiveConfig(found.config?.encoder, reader.prefix, { numLayers }),
+    );
     if (values.json) {
       io.out(JSON.stringify(inspectJson(reader, d, found), null, 2));
       return 0;
@@ -89,7 +99,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.out(
       [
         `Checkpoint: ${reader.prefix} (${reader.numShards} shard${reader.numShards === 1 ? '' : 's'}, ${reader.tensors.length} tensors, ${formatBytes(report.totalBytes)})`,
-        `Detected:   ${d.family}, naming ${d.scheme}, L-${d.layers} H-${d.hidden ?? '?'} A-${d.heads ?? '?'}, vocab ${d.vocabSize ?? '?'}${d.step !== undefined ? `, step ${d.step}` : ''}`,
+        `Detected:   ${d.family}, naming ${d.scheme}, L-${d.layersKnown ? d.layers : '?'}${d.sharedLayers ? ' (shared block)' : ''} H-${d.hidden ?? '?'} A-${d.heads ?? '?'}, vocab ${d.vocabSize ?? '?'}${d.step !== undefined ? `, step ${d.step}` : ''}`,
         `Heads:      ${d.headsPresent.join(', ') || 'none'}`,
         `Optimizer:  ${d.optimizerSlots.join(', ') || 'none'}`,
         `Config:     ${found.config ? found.config.file : 'none found'}`,
