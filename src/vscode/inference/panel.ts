@@ -135,8 +135,12 @@ export class InferencePanel {
       (progress, token) => {
         token.onCancellationRequested(() => this.abort?.abort());
         let last = 0;
+        // A shared ALBERT block without a config beside it needs the layer count (the catalog's for cached downloads).
+        const numLayers = vscode.workspace
+          .getConfiguration('modelGarden.inference')
+          .get<number | null>('numLayers');
         return client.load(
-          { kind: 'checkpoint', path: file },
+          { kind: 'checkpoint', path: file, ...(numLayers ? { numLayers } : {}) },
           {
             signal,
             onProgress: (p) => {
