@@ -9,12 +9,15 @@ import { SentencePieceTokenizer } from './sentencepiece';
 import { parseSpmModel } from './spmModel';
 import { TokenizerAssetError, type Tokenizer } from './types';
 import { parseVocab, type Vocab } from './vocab';
+import type { TokenizerFlavor } from './tfText';
 import { WordPieceTokenizer } from './wordpiece';
 
 export interface LoadOptions {
   /** WordPiece casing; when omitted it is inferred from the vocabulary (see `looksUncased`). */
   readonly lowerCase?: boolean;
   readonly label?: string;
+  /** WordPiece splitting rules: tokenization.py (default) or tensorflow_text (TF-Hub preprocessing models). */
+  readonly flavor?: TokenizerFlavor;
 }
 
 /** Raised when a catalog model's vocabulary is not on this machine; the message says how to get it. */
@@ -40,13 +43,14 @@ export function looksUncased(vocab: Vocab): boolean {
 
 export function wordPieceFromFile(file: string, options: LoadOptions = {}): WordPieceTokenizer {
   const text = readText(file);
-  const vocab = parseVocab(text);
+  const vocab = parseVocab(text, options.flavor === 'tf-text');
   if (vocab.pieces.length === 0) throw new TokenizerAssetError(file, 'the vocabulary file is empty');
   const lowerCase = options.lowerCase ?? looksUncased(vocab);
   return new WordPieceTokenizer(vocab, {
     lowerCase,
     label: options.label ?? `${path.basename(file)} (${lowerCase ? 'uncased' : 'cased'})`,
     source: file,
+    flavor: options.flavor,
   });
 }
 
@@ -57,7 +61,7 @@ export function sentencePieceFromBytes(
   options: LoadOptions = {},
 ): SentencePieceTokenizer {
   return new SentencePieceTokenizer(parseSpmModel(bytes, source), {
-    albert: { lowerCase: options.lowerCase ?? true },
+    albert: { lowerCase: options.lowerCase ?? true, flavor: options.flavor },
     label: options.label ?? path.basename(source),
     source,
   });

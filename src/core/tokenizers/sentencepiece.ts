@@ -3,6 +3,7 @@
 // fallback), optionally after ALBERT's preprocessing and with its digit-comma split. Offsets point into the
 // original text.
 import { albertPreprocess, isPythonDigit } from './albert';
+import { tfTextSentencePiecePreprocess, type TokenizerFlavor } from './tfText';
 import { PieceTrie } from './pieceTrie';
 import { PieceType, type SpmModel } from './spmModel';
 import { SPACE_SYMBOL, SpmNormalizer } from './spmNormalizer';
@@ -16,7 +17,7 @@ import {
 
 export interface SentencePieceOptions {
   /** ALBERT's `preprocess_text` (collapse whitespace, NFKD, drop combining marks, lower-case) and `encode_pieces`. */
-  readonly albert?: { readonly lowerCase: boolean } | null;
+  readonly albert?: { readonly lowerCase: boolean; readonly flavor?: TokenizerFlavor } | null;
   readonly label?: string;
   readonly source?: string;
 }
@@ -46,7 +47,7 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly unkId: number;
   private readonly unkScore: number;
   private readonly maxScore: number;
-  private readonly albert: { readonly lowerCase: boolean } | null;
+  private readonly albert: { readonly lowerCase: boolean; readonly flavor?: TokenizerFlavor } | null;
 
   constructor(
     readonly model: SpmModel,
@@ -121,7 +122,12 @@ export class SentencePieceTokenizer implements Tokenizer {
   }
 
   encode(text: string): Encoded {
-    const pre = this.albert ? albertPreprocess(text, this.albert.lowerCase) : null;
+    const tfText = this.albert?.flavor === 'tf-text';
+    const pre = !this.albert
+      ? null
+      : tfText
+        ? tfTextSentencePiecePreprocess(text, this.albert.lowerCase)
+        : albertPreprocess(text, this.albert.lowerCase);
     const input = pre ? pre.text : text;
     const norm = this.normalizer.normalize(input);
     const ids: number[] = [];
@@ -161,6 +167,7 @@ export class SentencePieceTokenizer implements Tokenizer {
     for (const seg of this.viterbi(norm.text)) {
       if (
         this.albert &&
+        !tfText &&
         norm.text.charCodeAt(seg.end - 1) === 44 &&
         isDigitComma(norm.text.slice(seg.start, seg.end))
       ) {

@@ -18,10 +18,14 @@ export function pyStrip(text: string): string {
   return a === 0 && b === text.length ? text : text.slice(a, b);
 }
 
-export function parseVocab(text: string): Vocab {
+/**
+ * `wholeLines`: as tensorflow_text's lookup table reads it (TextFileInitializer, WHOLE_LINE): no strip, so a
+ * token such as Chinese BERT's `##\u2028` survives (Python's strip() makes it `##`).
+ */
+export function parseVocab(text: string, wholeLines = false): Vocab {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  const pieces = lines.map(pyStrip);
+  const pieces = wholeLines ? lines : lines.map(pyStrip);
   const ids = new Map<string, number>();
   pieces.forEach((piece, id) => ids.set(piece, id));
   return { pieces, ids };

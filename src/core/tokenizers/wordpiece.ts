@@ -3,6 +3,13 @@
 // do_lower_case, punctuation split) then greedy longest-match-first WordPiece with `##` continuations and
 // max_input_chars_per_word = 400. Every token keeps UTF-16 offsets into the original text.
 import {
+  tfTextClass,
+  tfTextPrenormalize,
+  TF_TEXT_MAX_BYTES_PER_WORD,
+  utf8Length,
+  type TokenizerFlavor,
+} from './tfText';
+import {
   CJK,
   charClass,
   isCased,
@@ -27,6 +34,11 @@ export interface WordPieceOptions {
   /** Model Garden: 400 (google-research/bert: 200; Hugging Face: 100). */
   readonly maxCharsPerWord?: number;
   readonly unkToken?: string;
+  /**
+   * `tf-text`: split as tensorflow_text's BertTokenizer does (the TF-Hub preprocessing models), see
+   * tfText.ts; default `tokenization.py` (the Model Garden's data pipeline).
+   */
+  readonly flavor?: TokenizerFlavor;
   /** Where the vocabulary came from, for error messages. */
   readonly source?: string;
 }
@@ -54,6 +66,8 @@ export class WordPieceTokenizer implements Tokenizer {
   readonly specials: SpecialIds;
   readonly lowerCase: boolean;
   readonly maxCharsPerWord: number;
+  readonly flavor: TokenizerFlavor;
+  private readonly maxBytesPerWord: number;
   private readonly whole: Map<string, number>;
   private readonly cont = new Map<string, number>();
   private readonly maxWhole: number;
@@ -73,6 +87,8 @@ export class WordPieceTokenizer implements Tokenizer {
     this.lowerCase = options.lowerCase;
     this.label = options.label ?? (options.lowerCase ? 'WordPiece (lower-case)' : 'WordPiece (cased)');
     this.maxCharsPerWord = options.maxCharsPerWord ?? 400;
+    this.flavor = options.flavor ?? 'tokenization.py';
+    this.maxBytesPerWord = this.flavor === 'tf-text' ? TF_TEXT_MAX_BYTES_PER_WORD : Infinity;
     this.vocabSize = vocab.pieces.length;
     this.whole = new Map(vocab.ids);
     let maxWhole = 1;
@@ -110,7 +126,22 @@ export class WordPieceTokenizer implements Tokenizer {
     return this.vocab.ids.get(piece);
   }
 
-  encode(text: string): Encoded {
+  encode(original: string): Encoded {
+    if (this.flavor !== 'tf-text') return this.encodeText(original);
+    const pre = tfTextPrenormalize(original, this.lowerCase);
+    const encoded = this.encodeText(pre.text);
+    if (!pre.starts || !pre.ends) return encoded;
+    // Back to the original's offsets: a token spans from its first unit's source to its last unit's.
+    const { starts, ends } = encoded;
+    for (let k = 0; k < starts.length; k++) {
+      starts[k] = pre.starts[starts[k]!]!;
+      ends[k] = pre.ends[ends[k]! - 1]!;
+    }
+    return encoded;
+  }
+
+  private encodeText(text: string): Encoded {
+    const classOf = this.flavor === 'tf-text' ? tfTextClass : charClass;
     const ids: number[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
@@ -180,7 +211,7 @@ export class WordPieceTokenizer implements Tokenizer {
       }
       const cp = text.codePointAt(i)!;
       const len = cp > 0xffff ? 2 : 1;
-      const cls = charClass(cp);
+      const cls = classOf(cp);
       if (cls & REMOVED) {
         if (mode === MODE_SIMPLE) toComplex();
       } else if (cls & WHITESPACE) {
@@ -297,6 +328,7 @@ export class WordPieceTokenizer implements Tokenizer {
       if (c >= 0xdc00 && c <= 0xdfff && k > 0 && isHigh(word.charCodeAt(k - 1))) chars--;
     }
     if (chars > this.maxCharsPerWord) return this.unkResult;
+    if (this.maxBytesPerWord < Infinity && utf8Length(word) > this.maxBytesPerWord) return this.unkResult;
     const out: number[] = [];
     let start = 0;
     while (start < n) {
