@@ -13,7 +13,7 @@ import {
 import { table, UsageError, type CliIo } from './io';
 
 export const usage =
-  'model-garden tokenize (--model ID | --vocab FILE [--lowercase|--no-lowercase] | --spm FILE) (--text TEXT | --file FILE [--lines]) [--pair TEXT] [--seq-length N] [--cache DIR] [--json]';
+  'model-garden tokenize (--model ID | --vocab FILE [--lowercase|--no-lowercase] | --spm FILE) (--text TEXT | --file FILE [--lines]) [--pair TEXT] [--seq-length N] [--flavor tokenization.py|tf-text] [--cache DIR] [--json]';
 
 interface TokenJson {
   piece: string;
@@ -53,8 +53,14 @@ function loadTokenizer(values: {
   spm?: string;
   lowercase?: boolean;
   'no-lowercase'?: boolean;
+  flavor?: string;
   cache?: string;
 }): Tokenizer {
+  const flavor = values.flavor ?? 'tokenization.py';
+  if (flavor !== 'tokenization.py' && flavor !== 'tf-text')
+    throw new UsageError(
+      `Unknown flavor "${flavor}": use tokenization.py (the data pipeline) or tf-text (TF-Hub preprocessing).`,
+    );
   const sources = [values.model, values.vocab, values.spm].filter((v) => v !== undefined);
   if (sources.length !== 1)
     throw new UsageError(`Give exactly one of --model, --vocab or --spm.\nUsage: ${usage}`);
@@ -75,8 +81,8 @@ function loadTokenizer(values: {
       throw error;
     }
   }
-  if (values.vocab !== undefined) return wordPieceFromFile(values.vocab, { lowerCase });
-  return sentencePieceFromFile(values.spm!, { lowerCase });
+  if (values.vocab !== undefined) return wordPieceFromFile(values.vocab, { lowerCase, flavor });
+  return sentencePieceFromFile(values.spm!, { lowerCase, flavor });
 }
 
 function humanReport(
@@ -113,6 +119,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       spm: { type: 'string' },
       lowercase: { type: 'boolean' },
       'no-lowercase': { type: 'boolean' },
+      flavor: { type: 'string' },
       text: { type: 'string' },
       file: { type: 'string' },
       lines: { type: 'boolean', default: false },
