@@ -10,12 +10,12 @@ import { EventFileTail } from './tail';
 
 export const EVENT_FILE = /^events\.out\.tfevents\./;
 
-/** Event files sort by their creation timestamp (`events.out.tfevents.<seconds>.<host>…`), then name. */
+/** Event files sort by their creation timestamp (`events.out.tfevents.<seconds>.<host>…`), then name (numbers by value). */
 export function compareEventFiles(a: string, b: string): number {
   const ta = Number(/^events\.out\.tfevents\.(\d+(?:\.\d+)?)/.exec(path.basename(a))?.[1] ?? NaN);
   const tb = Number(/^events\.out\.tfevents\.(\d+(?:\.\d+)?)/.exec(path.basename(b))?.[1] ?? NaN);
   if (ta !== tb && !Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 export interface RunPoll {

@@ -1,7 +1,8 @@
 // One tag's scalar points in one run, in arrival order, in growable typed arrays (a million
 // points cost 24 MB, no objects). A step lower than the previous point's starts a new segment — a
-// restart from an older checkpoint — and `view()` shows what TensorBoard shows: each later segment
-// replaces the earlier points at or beyond its first step.
+// restart from an older checkpoint. Every point is kept, as TensorBoard keeps them for TF2 event
+// files (it purges only after a SessionLog START, which TF2 writers do not write); charts draw each
+// segment as its own line so that a restart does not draw a line back.
 
 export interface ScalarPoint {
   readonly step: number;
@@ -58,27 +59,18 @@ export class ScalarSeries {
     return this.length ? this.point(this.length - 1) : undefined;
   }
 
-  /** The points after TensorBoard's purge of orphaned steps,. */
-  view(): SeriesView {
-    const keep: [number, number][] = [];
-    let limit = Infinity;
-    for (let s = this.segmentStarts.length - 1; s >= 0; s--) {
-      const start = this.segmentStarts[s];
-      const end = s + 1 < this.segmentStarts.length ? this.segmentStarts[s + 1] : this.length;
-      let stop = start;
-      while (stop < end && this.steps[stop] < limit) stop++;
-      if (stop > start) keep.unshift([start, stop]);
-      if (start < end) limit = Math.min(limit, this.steps[start]);
-    }
-    const steps: number[] = [];
-    const wallTimes: number[] = [];
-    const values: number[] = [];
-    for (const [a, b] of keep)
-      for (let i = a; i < b; i++) {
-        steps.push(this.steps[i]);
-        wallTimes.push(this.wallTimes[i]);
-        values.push(this.values[i]);
-      }
-    return { steps, wallTimes, values };
+  /** Points `[from, to)` of the arrival order as plain arrays. */
+  slice(from = 0, to = this.length): SeriesView {
+    return {
+      steps: Array.from(this.steps.subarray(from, to)),
+      wallTimes: Array.from(this.wallTimes.subarray(from, to)),
+      values: Array.from(this.values.subarray(from, to)),
+    };
+  }
+
+  /** Segment `s`: the points from one start (or restart) of the job, steps non-decreasing. */
+  segment(s: number): SeriesView {
+    const end = s + 1 < this.segmentStarts.length ? this.segmentStarts[s + 1] : this.length;
+    return this.slice(this.segmentStarts[s], end);
   }
 }
