@@ -5,7 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EVENT_FILE, EventFileTail, ModelDir, type DecodedEvent } from '../../src/core/events';
+import { main } from '../../src/cli';
 import { skipBecause } from '../fixtures';
+import { captureIo } from '../support/captureIo';
 import { artifactsDir, runOracleScript } from './oracle';
 
 interface PyScalar {
@@ -59,6 +61,15 @@ async function compareWithTensorFlow(root: string, py: PyOutput): Promise<{ file
         got.steps.map((step, i) => [step, hex(got.values[i])]),
         expected,
         `${runName}/${tag}`,
+      );
+      // The CLI prints the same numbers.
+      const io = captureIo();
+      assert.equal(await main(['scalars', root, '--tag', tag, '--run', runName, '--json'], io), 0, io.stderr);
+      const cli = JSON.parse(io.stdout) as { runs: { points: { step: number; value: number }[] }[] };
+      assert.deepEqual(
+        cli.runs[0].points.map((p) => [p.step, hex(p.value)]),
+        expected,
+        `CLI ${runName}/${tag}`,
       );
     }
   }
