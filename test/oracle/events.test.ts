@@ -4,7 +4,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT_FILE, EventFileTail, ModelDir, type DecodedEvent } from '../../src/core/events';
+import {
+  EVENT_FILE,
+  EventFileTail,
+  ModelDir,
+  toDecodedEvent,
+  type DecodedEvent,
+} from '../../src/core/events';
 import { main } from '../../src/cli';
 import { skipBecause } from '../fixtures';
 import { captureIo } from '../support/captureIo';
@@ -26,7 +32,7 @@ const hex = (v: number) => Buffer.from(Float64Array.of(v).buffer).toString('hex'
 async function ours(file: string): Promise<PyOutput['files'][number]['events']> {
   const events: DecodedEvent[] = [];
   const tail = new EventFileTail(file);
-  await tail.poll((e) => events.push(e));
+  await tail.poll((e) => events.push(toDecodedEvent(e)));
   assert.equal(tail.error, undefined);
   assert.equal(tail.pendingBytes, 0);
   return events.map((e) => ({

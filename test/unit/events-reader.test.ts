@@ -12,6 +12,7 @@ import {
   runStatus,
   ScalarRun,
   smoothEma,
+  toDecodedEvent,
   type DecodedEvent,
 } from '../../src/core/events';
 import {
@@ -137,7 +138,7 @@ describe('event files: incremental reading', () => {
     writeEventFile(file, [{ wallTime: 1, fileVersion: 'brain.Event:2' }, scalarEvent(1, 'loss', 2.5)]);
     const tail = new EventFileTail(file);
     const seen: DecodedEvent[] = [];
-    const first = await tail.poll((e) => seen.push(e));
+    const first = await tail.poll((e) => seen.push(toDecodedEvent(e)));
     assert.equal(first.events, 2);
     assert.equal(first.bytesRead, fs.statSync(file).size);
 
@@ -154,14 +155,14 @@ describe('event files: incremental reading', () => {
       assert.equal(t.pendingBytes, cut);
       fs.appendFileSync(partial, next.subarray(cut));
       const values: number[] = [];
-      const done = await t.poll((e) => values.push(...e.scalars.map((s) => s.value)));
+      const done = await t.poll((e) => values.push(...e.values.slice(0, e.count)));
       assert.deepEqual(values, [1.5]);
       assert.equal(done.bytesRead, next.length - cut, 'only the new bytes are read');
       fs.rmSync(partial);
     }
 
     appendEvents(file, [scalarEvent(2, 'loss', 1.5), scalarEvent(3, 'loss', 0.5)]);
-    const again = await tail.poll((e) => seen.push(e));
+    const again = await tail.poll((e) => seen.push(toDecodedEvent(e)));
     assert.equal(again.events, 2);
     assert.equal(
       again.bytesRead,

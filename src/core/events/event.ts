@@ -97,26 +97,37 @@ function delimited(p: number, end: number): number {
   return next + len;
 }
 
-// Tags repeat on every event: decode each distinct byte string once.
+// Tags repeat on every event: decode each distinct byte string once. The few most recent strings
+// are compared byte by byte first; the rest are found by hash.
+const recent: { bytes: Uint8Array; text: string }[] = [];
+const RECENT = 16;
 const tagCache = new Map<number, { bytes: Uint8Array; text: string }[]>();
 const utf8 = new TextDecoder('utf-8');
+function sameBytes(start: number, end: number, bytes: Uint8Array): boolean {
+  if (bytes.length !== end - start) return false;
+  for (let i = start, j = 0; i < end; i++, j++) if (buf[i] !== bytes[j]) return false;
+  return true;
+}
 function tagString(start: number, end: number): string {
+  for (let k = 0; k < recent.length; k++) {
+    const entry = recent[k];
+    if (sameBytes(start, end, entry.bytes)) return entry.text;
+  }
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
   const bucket = tagCache.get(h);
-  if (bucket) {
-    outer: for (const entry of bucket) {
-      if (entry.bytes.length !== end - start) continue;
-      for (let i = start, j = 0; i < end; i++, j++) if (buf[i] !== entry.bytes[j]) continue outer;
-      return entry.text;
-    }
+  let found: { bytes: Uint8Array; text: string } | undefined;
+  if (bucket) for (const entry of bucket) if (sameBytes(start, end, entry.bytes)) found = entry;
+  if (!found) {
+    const bytes = buf.slice(start, end);
+    found = { bytes, text: utf8.decode(bytes) };
+    if (tagCache.size > 100_000) tagCache.clear();
+    if (bucket) bucket.push(found);
+    else tagCache.set(h, [found]);
   }
-  const bytes = buf.slice(start, end);
-  const text = utf8.decode(bytes);
-  if (tagCache.size > 100_000) tagCache.clear();
-  if (bucket) bucket.push({ bytes, text });
-  else tagCache.set(h, [{ bytes, text }]);
-  return text;
+  if (recent.length === RECENT) recent.shift();
+  recent.push(found);
+  return found.text;
 }
 
 /** IEEE half → number (exact). */
@@ -136,13 +147,18 @@ export function bfloat16ToNumber(bits: number): number {
   return f32[0];
 }
 
-/** The single value of a TensorProto, or undefined when it is not a one-element float tensor. */
-function tensorScalar(start: number, end: number): { value: number; dtype: ScalarDtype } | undefined {
+const tensorValues: number[] = [];
+let scalarValue = 0;
+let scalarDtype: ScalarDtype = 'float32';
+
+/** Sets scalarValue/scalarDtype to the single value of a TensorProto; false when it is not a one-element float tensor. */
+function tensorScalar(start: number, end: number): boolean {
   let dtype = 0;
   let elements = 1;
   let content = -1;
   let contentEnd = -1;
-  const values: number[] = [];
+  const values = tensorValues;
+  values.length = 0;
   let p = start;
   while (p < end) {
     const key = varint(p, end);
@@ -216,7 +232,7 @@ function tensorScalar(start: number, end: number): { value: number; dtype: Scala
       p = next;
     } else p = skip(wire, p, end);
   }
-  if (elements !== 1) return undefined;
+  if (elements !== 1) return false;
   let type: ScalarDtype;
   let size: number;
   switch (dtype) {
@@ -237,8 +253,9 @@ function tensorScalar(start: number, end: number): { value: number; dtype: Scala
       size = 2;
       break;
     default:
-      return undefined;
+      return false;
   }
+  scalarDtype = type;
   if (content >= 0) {
     if (contentEnd - content !== size)
       fail(`tensor_content of ${contentEnd - content} bytes for one ${type}`);
@@ -250,17 +267,58 @@ function tensorScalar(start: number, end: number): { value: number; dtype: Scala
           : type === 'float16'
             ? halfToNumber(view.getUint16(content, true))
             : bfloat16ToNumber(view.getUint16(content, true));
-    return { value, dtype: type };
+    scalarValue = value;
+    return true;
   }
   // As make_ndarray does: one stored value fills the shape; none means zeros.
-  const raw = values.length ? values[values.length === 1 ? 0 : fail('more values than elements')] : 0;
-  if (type === 'float16') return { value: halfToNumber(raw & 0xffff), dtype: type };
-  if (type === 'bfloat16') return { value: bfloat16ToNumber(raw), dtype: type };
-  return { value: raw, dtype: type };
+  const stored = values.length ? values[values.length === 1 ? 0 : fail('more values than elements')] : 0;
+  scalarValue =
+    type === 'float16'
+      ? halfToNumber(stored & 0xffff)
+      : type === 'bfloat16'
+        ? bfloat16ToNumber(stored)
+        : stored;
+  return true;
 }
 
-/** Summary.Value → scalar (pushed to `out`) or its tag to `others`. */
-function summaryValue(start: number, end: number, out: ScalarValue[], others: string[]): void {
+/** The event being decoded; reused, so that reading a million events allocates no objects per event. */
+export interface RawEvent {
+  wallTime: number;
+  step: number;
+  fileVersion: string | undefined;
+  sessionLog: SessionStatus | undefined;
+  /** Number of scalars: entries `[0, count)` of tags, values, dtypes and plugins. */
+  count: number;
+  readonly tags: string[];
+  readonly values: number[];
+  readonly dtypes: ScalarDtype[];
+  readonly plugins: string[];
+  readonly otherTags: string[];
+}
+
+const raw: RawEvent = {
+  wallTime: 0,
+  step: 0,
+  fileVersion: undefined,
+  sessionLog: undefined,
+  count: 0,
+  tags: [],
+  values: [],
+  dtypes: [],
+  plugins: [],
+  otherTags: [],
+};
+
+function addScalar(tag: string, value: number, dtype: ScalarDtype, plugin: string): void {
+  const i = raw.count++;
+  raw.tags[i] = tag;
+  raw.values[i] = value;
+  raw.dtypes[i] = dtype;
+  raw.plugins[i] = plugin;
+}
+
+/** Summary.Value → a scalar of `raw`, or its tag to `raw.otherTags`. */
+function summaryValue(start: number, end: number): void {
   let tag = '';
   let simple: number | undefined;
   let tensorStart = -1;
@@ -314,35 +372,32 @@ function summaryValue(start: number, end: number, out: ScalarValue[], others: st
     }
   }
   if (simple !== undefined) {
-    out.push({ tag, value: simple, dtype: 'simple', plugin });
+    addScalar(tag, simple, 'simple', plugin);
     return;
   }
-  if (tensorStart >= 0 && (plugin === '' || plugin === 'scalars')) {
-    const s = tensorScalar(tensorStart, tensorEnd);
-    if (s) {
-      out.push({ tag, value: s.value, dtype: s.dtype, plugin });
-      return;
-    }
+  if (tensorStart >= 0 && (plugin === '' || plugin === 'scalars') && tensorScalar(tensorStart, tensorEnd)) {
+    addScalar(tag, scalarValue, scalarDtype, plugin);
+    return;
   }
-  if (other || tensorStart >= 0) others.push(tag);
+  if (other || tensorStart >= 0) raw.otherTags.push(tag);
 }
 
-/** Decodes one Event record. Throws ProtoError on malformed bytes. */
-export function decodeEvent(bytes: Uint8Array): DecodedEvent {
-  // Positions below are absolute in bytes.buffer; `end` bounds every read.
-  if (bytes.buffer !== view.buffer) {
-    view = new DataView(bytes.buffer);
-    buf = new Uint8Array(bytes.buffer);
+/**
+ * Decodes the Event in `bytes[start, end)` into a shared RawEvent (valid until the next call).
+ * Throws ProtoError on malformed bytes.
+ */
+export function decodeEventRaw(bytes: Uint8Array, start = 0, end = bytes.length): RawEvent {
+  if (bytes !== buf) {
+    buf = bytes;
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  const base = bytes.byteOffset;
-  const end = base + bytes.length;
-  let wallTime = 0;
-  let step = 0;
-  let fileVersion: string | undefined;
-  let sessionLog: SessionStatus | undefined;
-  const scalars: ScalarValue[] = [];
-  const others: string[] = [];
-  let p = base;
+  raw.wallTime = 0;
+  raw.step = 0;
+  raw.fileVersion = undefined;
+  raw.sessionLog = undefined;
+  raw.count = 0;
+  raw.otherTags.length = 0;
+  let p = start;
   while (p < end) {
     const key = varint(p, end);
     p = next;
@@ -351,14 +406,14 @@ export function decodeEvent(bytes: Uint8Array): DecodedEvent {
     if (field === 0) fail('field number 0');
     if (field === 1 && wire === 1) {
       if (p + 8 > end) fail('truncated fixed64');
-      wallTime = view.getFloat64(p, true);
+      raw.wallTime = view.getFloat64(p, true);
       p += 8;
     } else if (field === 2 && wire === 0) {
-      step = int64(p, end);
+      raw.step = int64(p, end);
       p = next;
     } else if (field === 3 && wire === 2) {
       const e = delimited(p, end);
-      fileVersion = utf8.decode(buf.subarray(next, e));
+      raw.fileVersion = utf8.decode(buf.subarray(next, e));
       p = e;
     } else if (field === 5 && wire === 2) {
       const e = delimited(p, end);
@@ -368,7 +423,7 @@ export function decodeEvent(bytes: Uint8Array): DecodedEvent {
         q = next;
         if (k >>> 3 === 1 && (k & 7) === 2) {
           const ve = delimited(q, e);
-          summaryValue(next, ve, scalars, others);
+          summaryValue(next, ve);
           q = ve;
         } else q = skip(k & 7, q, e);
       }
@@ -377,25 +432,38 @@ export function decodeEvent(bytes: Uint8Array): DecodedEvent {
       // SessionLog: status (1)
       const e = delimited(p, end);
       let q = next;
-      sessionLog = 'unspecified';
+      raw.sessionLog = 'unspecified';
       while (q < e) {
         const k = varint(q, e);
         q = next;
         if (k >>> 3 === 1 && (k & 7) === 0) {
           const s = varint(q, e);
           q = next;
-          sessionLog = s === 1 ? 'start' : s === 2 ? 'stop' : s === 3 ? 'checkpoint' : 'unspecified';
+          raw.sessionLog = s === 1 ? 'start' : s === 2 ? 'stop' : s === 3 ? 'checkpoint' : 'unspecified';
         } else q = skip(k & 7, q, e);
       }
       p = e;
     } else p = skip(wire, p, end);
   }
+  return raw;
+}
+
+/** Decodes one Event record into a fresh object. Throws ProtoError on malformed bytes. */
+export function decodeEvent(bytes: Uint8Array): DecodedEvent {
+  return toDecodedEvent(decodeEventRaw(bytes));
+}
+
+/** A copy of the shared RawEvent as a plain object. */
+export function toDecodedEvent(r: RawEvent): DecodedEvent {
+  const scalars: ScalarValue[] = [];
+  for (let i = 0; i < r.count; i++)
+    scalars.push({ tag: r.tags[i], value: r.values[i], dtype: r.dtypes[i], plugin: r.plugins[i] });
   return {
-    wallTime,
-    step,
-    ...(fileVersion !== undefined ? { fileVersion } : {}),
-    ...(sessionLog !== undefined ? { sessionLog } : {}),
+    wallTime: r.wallTime,
+    step: r.step,
+    ...(r.fileVersion !== undefined ? { fileVersion: r.fileVersion } : {}),
+    ...(r.sessionLog !== undefined ? { sessionLog: r.sessionLog } : {}),
     scalars,
-    ...(others.length ? { otherTags: others } : {}),
+    ...(r.otherTags.length ? { otherTags: [...r.otherTags] } : {}),
   };
 }

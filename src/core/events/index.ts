@@ -3,6 +3,9 @@ export * from './errors';
 export { frameRecords, RECORD_HEADER_BYTES, RECORD_FOOTER_BYTES } from './tfrecord';
 export {
   decodeEvent,
+  decodeEventRaw,
+  toDecodedEvent,
+  type RawEvent,
   halfToNumber,
   bfloat16ToNumber,
   type DecodedEvent,

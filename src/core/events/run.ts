@@ -3,7 +3,7 @@
 // the old one. Every poll reads only new bytes of each file; scalars are kept per tag.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { DecodedEvent } from './event';
+import type { RawEvent } from './event';
 import type { EventFileError } from './errors';
 import { ScalarSeries } from './series';
 import { EventFileTail } from './tail';
@@ -94,32 +94,35 @@ export class ScalarRun {
     return { events, bytesRead, tags };
   }
 
-  private add(event: DecodedEvent, tags: Set<string>): void {
+  private add(event: RawEvent, tags: Set<string>): void {
     if (event.wallTime) {
       if (this.firstWallTime === undefined) this.firstWallTime = event.wallTime;
       this.lastWallTime = event.wallTime;
     }
     if (event.sessionLog) this.lastSessionLog = event.sessionLog;
-    if (event.otherTags) for (const t of event.otherTags) this.otherTags.add(t);
-    const scalars = event.scalars;
-    if (scalars.length === 0) return;
+    for (const t of event.otherTags) this.otherTags.add(t);
+    const n = event.count;
+    if (n === 0) return;
     if (this.lastStep === undefined || event.step > this.lastStep) this.lastStep = event.step;
-    for (const s of scalars) {
-      if (s.plugin) {
-        if (!this.plugins.has(s.tag)) this.plugins.set(s.tag, s.plugin);
-      } else if (s.dtype !== 'simple') {
+    for (let i = 0; i < n; i++) {
+      const tag = event.tags[i];
+      const dtype = event.dtypes[i];
+      const pluginName = event.plugins[i];
+      if (pluginName) {
+        if (!this.plugins.has(tag)) this.plugins.set(tag, pluginName);
+      } else if (dtype !== 'simple') {
         // A tensor without metadata: a scalar unless the tag's first metadata said otherwise.
-        const plugin = this.plugins.get(s.tag);
+        const plugin = this.plugins.get(tag);
         if (plugin !== undefined && plugin !== 'scalars') continue;
       }
-      let series = this.series.get(s.tag);
+      let series = this.series.get(tag);
       if (!series) {
-        series = new ScalarSeries(s.tag);
-        this.series.set(s.tag, series);
+        series = new ScalarSeries(tag);
+        this.series.set(tag, series);
       }
-      series.push(event.step, event.wallTime, s.value);
-      series.dtype = s.dtype;
-      tags.add(s.tag);
+      series.push(event.step, event.wallTime, event.values[i]);
+      series.dtype = dtype;
+      tags.add(tag);
     }
   }
 

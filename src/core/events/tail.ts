@@ -4,7 +4,7 @@
 // before it stay, and nothing after it is guessed.
 import * as fs from 'node:fs/promises';
 import { ProtoError } from '../checkpoint/proto';
-import { decodeEvent, type DecodedEvent } from './event';
+import { decodeEventRaw, type RawEvent } from './event';
 import { EventFileError } from './errors';
 import { frameRecords } from './tfrecord';
 
@@ -39,10 +39,11 @@ export class EventFileTail {
   }
 
   /**
-   * Reads what was appended since the last poll and calls `onEvent` for each new event in file order.
+   * Reads what was appended since the last poll and calls `onEvent` for each new event in file order
+   * (a shared object, valid during the call: `toDecodedEvent` copies it).
    * A file that shrank (rewritten) is read again from the start, after `onReset`.
    */
-  async poll(onEvent: (event: DecodedEvent) => void, onReset?: () => void): Promise<PollResult> {
+  async poll(onEvent: (event: RawEvent) => void, onReset?: () => void): Promise<PollResult> {
     if (this.error) return { events: 0, bytesRead: 0 };
     const handle = await fs.open(this.file, 'r');
     let bytesRead = 0;
@@ -70,10 +71,10 @@ export class EventFileTail {
         const bytes = chunk.subarray(0, this.pending.length + got);
         let consumed: number;
         try {
-          consumed = frameRecords(bytes, this.file, this.offset, (data, at) => {
-            let event: DecodedEvent;
+          consumed = frameRecords(bytes, this.file, this.offset, (data, start, end, at) => {
+            let event: RawEvent;
             try {
-              event = decodeEvent(data);
+              event = decodeEventRaw(data, start, end);
             } catch (error) {
               if (error instanceof ProtoError)
                 throw new EventFileError('corrupt', this.file, at, `bad Event protobuf: ${error.message}`);
