@@ -19,3 +19,4 @@ export { ScalarRun, EVENT_FILE, compareEventFiles, type RunPoll } from './run';
 export { runStatus, type RunStatus, type StatusInput } from './status';
 export { ModelDir, findRunDirs, readTrainSteps, type CheckpointInfo } from './modelDir';
 export { smoothEma } from './smooth';
+export { modelDirsInLaunchFile, modelDirOfRun } from './launchDirs';
