@@ -44,6 +44,15 @@ const builds = [
     entryPoints: ['src/webview/inference/main.ts'],
     outfile: 'dist/webview/inference.js',
   },
+  // The Curves panel's webview script with uPlot bundled (its CSS lands beside it as runs.css).
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['src/webview/runs/main.ts'],
+    outfile: 'dist/webview/runs.js',
+  },
 ];
 
 // tfjs-backend-wasm's binaries, found through setWasmPaths(dist/wasm/) by the bundles.

@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   launch: async () => import('./cli/launch'),
   validate: async () => import('./cli/validate'),
   tokenize: async () => import('./cli/tokenize'),
+  runs: async () => import('./cli/runs'),
+  scalars: async () => import('./cli/scalars'),
 };
 
 function help(): string {

@@ -2,6 +2,7 @@ import type { CatalogApi } from './catalog/register';
 import type { CheckpointsApi } from './checkpoints/register';
 import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
+import type { RunsApi } from './runs/register';
 import type { TokenizationApi } from './tokenize/register';
 
 /**
@@ -16,4 +17,5 @@ export interface ModelGardenApi {
   readonly downloads: DownloadsApi;
   readonly inference: InferenceApi;
   readonly tokenization: TokenizationApi;
+  readonly runs: RunsApi;
 }

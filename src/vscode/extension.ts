@@ -5,6 +5,7 @@ import { registerCheckpoints } from './checkpoints/register';
 import { registerDownloads } from './downloads/register';
 import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
+import { registerRuns } from './runs/register';
 import { registerTokenization } from './tokenize/register';
 
 export type { ModelGardenApi } from './api';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     downloads: registerDownloads(context),
     inference: registerInference(context),
     tokenization: registerTokenization(context),
+    runs: registerRuns(context),
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });
