@@ -60,6 +60,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   const backend = await initBackend(values.backend, { threads: Math.min(4, os.availableParallelism()) });
+  if (backend.warning) io.err(`model-garden infer: warning: ${backend.warning}`);
   const loaded = await loadCheckpointWeights(values.checkpoint, {});
   const tokenizerFile = values.vocab ?? values.spm ?? loaded.vocabFile ?? loaded.spmFile;
   if (!tokenizerFile) {
@@ -101,6 +102,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const out: Record<string, unknown> = {
       backend: backend.name,
       backendLabel: backend.label,
+      backendWarning: backend.warning,
       task,
       tokens: prepared.tokens.map((t) => t.piece),
       ids: prepared.tokens.map((t) => t.id),
