@@ -3,6 +3,7 @@
 // (test/package/package.test.ts starts it). Activation, the catalog, tokenization with the bundled
 // ALBERT model, one inference on the tiny BERT fixture with the bundled wasm binaries.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -76,5 +77,20 @@ describe('installed .vsix (smoke)', function () {
     assert.equal(state?.fillMask?.[0]?.position, 4, JSON.stringify(state?.tokens?.map((t) => t.piece)));
     assert.ok((state?.fillMask?.[0]?.candidates.length ?? 0) > 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('puts the bundled CLI on the terminal PATH, and it runs from the installed copy', async function () {
+    const command = await vscode.commands.executeCommand<string>('modelGarden.cli.addToTerminalPath');
+    try {
+      assert.ok(command, 'no wrapper written');
+      const out = execFileSync(command, ['catalog', '--json'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal((JSON.parse(out) as unknown[]).length, 17);
+      const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+      assert.ok(
+        fs.readFileSync(command, 'utf8').includes(path.join(extension.extensionPath, 'dist', 'cli.js')),
+      );
+    } finally {
+      await vscode.commands.executeCommand('modelGarden.cli.removeFromTerminalPath');
+    }
   });
 });

@@ -119,7 +119,7 @@ describe('package tier: the .vsix and the npm tarball as users install them', fu
       });
       process.stdout.write(smoke.stdout.replace(/^/gm, '    | '));
       assert.equal(smoke.code, 0, `smoke suite failed:\n${smoke.stderr}`);
-      assert.match(smoke.stdout, /installed: 4 passed, 0 failed, 0 skipped/);
+      assert.match(smoke.stdout, /installed: 5 passed, 0 failed, 0 skipped/);
     });
   });
 
