@@ -1,6 +1,8 @@
 // `npm run package [-- --out FILE]`: builds the .vsix with vsce (production bundles through
-// `vscode:prepublish`, the .vscodeignore allowlist, no node_modules: everything is bundled), then prints
-// its size and file list. `node scripts/package.mjs --list FILE` prints the report of an existing .vsix.
+// `vscode:prepublish`, the `files` allowlist of package.json, no node_modules: everything is bundled),
+// then prints its size and file list. vsce rewrites the README's relative links and images to absolute
+// URLs in the repository: the details page (VS Code's and the Marketplace's) loads images only over
+// https (its CSP has no base for relative paths). `node scripts/package.mjs --list FILE` prints the report of an existing .vsix.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -35,11 +37,10 @@ function main() {
     outIndex >= 0 ? args[outIndex + 1] : path.join(repoRoot, `${name}-${version}.vsix`),
   );
   const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const result = spawnSync(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out],
-    { cwd: repoRoot, stdio: 'inherit' },
-  );
+  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) return result.status ?? 1;
   report(out);
   return 0;

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { fixture, repoRoot, skipBecause } from '../fixtures';
 
 interface ZipEntry {
@@ -15,12 +16,20 @@ interface ZipEntry {
   readonly size: number;
 }
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { listZip } = require(path.join(repoRoot, 'scripts', 'zip-list.cjs')) as {
+const { listZip, readZipEntry } = require(path.join(repoRoot, 'scripts', 'zip-list.cjs')) as {
   listZip(file: string): ZipEntry[];
+  readZipEntry(file: string, name: string): Buffer;
 };
 const harness = require(path.join(repoRoot, 'scripts', 'code-server.cjs')) as {
   codeServerInstalled(): boolean;
   installExtension(vsix: string, options: { extensionsDir: string; userDataDir: string }): string;
+  startCodeServer(options: {
+    extensionsDir?: string;
+    logFile?: string;
+    settings?: Record<string, unknown>;
+  }): Promise<{ port: number; base: string; stop(): Promise<void> }>;
+  workbenchUrl(server: { port: number }, options: { extensionDevelopmentPath?: string }): string;
+  launchBrowser(): Promise<Browser>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -30,6 +39,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'),
   name: string;
   version: string;
   icon: string;
+  repository: { url: string };
 };
 /** What the packaged extension and CLI cannot work without. */
 const REQUIRED = [
@@ -44,13 +54,7 @@ const REQUIRED = [
   'dist/wasm/tfjs-backend-wasm-threaded-simd.js',
   'dist/assets/30k-clean.model',
 ];
-/** Relative image paths in the README: they must be in the package for the details page. */
-function readmeImages(): string[] {
-  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  return [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)]
-    .map((m) => m[1]!)
-    .filter((target) => !/^[a-z]+:/i.test(target));
-}
+const images = (markdown: string) => [...markdown.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const result = spawnSync(command, args, {
@@ -89,7 +93,7 @@ describe('package tier: the .vsix and the npm tarball as users install them', fu
     });
 
     it('holds the bundles, wasm binaries, ALBERT model, icon and README images; no sources, maps or node_modules; under 5 MB', function () {
-      const missing = [...REQUIRED, manifest.icon, 'readme.md', 'changelog.md', ...readmeImages()]
+      const missing = [...REQUIRED, manifest.icon, 'readme.md', 'changelog.md']
         .map((file) => `extension/${file}`)
         .filter((entry) => !names.has(entry));
       assert.deepEqual(missing, [], `missing from the .vsix: ${missing.join(', ')}`);
@@ -99,6 +103,21 @@ describe('package tier: the .vsix and the npm tarball as users install them', fu
       assert.deepEqual(unwanted, []);
       const size = fs.statSync(vsix).size;
       assert.ok(size < BUDGET_BYTES, `.vsix is ${(size / 1024 / 1024).toFixed(2)} MB, over the 5 MB budget`);
+    });
+
+    it("the packaged README's images are https URLs (the details page's CSP allows no relative ones) to files of this repository", function () {
+      const source = images(fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8'));
+      const packaged = images(readZipEntry(vsix, 'extension/readme.md').toString('utf8'));
+      assert.ok(source.length >= 2, 'the README has no screenshots');
+      assert.equal(packaged.length, source.length);
+      const repository = manifest.repository.url.replace(/\.git$/, '');
+      packaged.forEach((url, i) => {
+        assert.match(url, /^https:\/\//, url);
+        if (!/^[a-z]+:/i.test(source[i]!)) {
+          assert.equal(url, `${repository}/raw/HEAD/${source[i]}`);
+          assert.ok(fs.existsSync(path.join(repoRoot, source[i]!)), `${source[i]} is not in the repository`);
+        }
+      });
     });
 
     it('installs with code-server --install-extension into a fresh profile and passes the smoke suite there', function () {
@@ -120,6 +139,53 @@ describe('package tier: the .vsix and the npm tarball as users install them', fu
       process.stdout.write(smoke.stdout.replace(/^/gm, '    | '));
       assert.equal(smoke.code, 0, `smoke suite failed:\n${smoke.stderr}`);
       assert.match(smoke.stdout, /installed: 5 passed, 0 failed, 0 skipped/);
+    });
+
+    it("the installed extension's details page shows the user README, its icon and https screenshots", async function () {
+      const extensionsDir = path.join(tmp, 'extensions');
+      if (!fs.existsSync(extensionsDir))
+        skipBecause(this, 'the .vsix was not installed by the previous test');
+      const server = await harness.startCodeServer({
+        extensionsDir,
+        logFile: path.join(repoRoot, 'test-results', 'code-server-details.log'),
+        settings: { 'security.workspace.trust.enabled': false, 'extensions.autoCheckUpdates': false },
+      });
+      const browser = await harness.launchBrowser();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const noDevelopment = fs.mkdtempSync(path.join(tmp, 'no-dev-'));
+        await page.goto(harness.workbenchUrl(server, { extensionDevelopmentPath: noDevelopment }));
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        await page.keyboard.press('Control+Shift+X');
+        const item = page
+          .locator('.extensions-viewlet .monaco-list-row', { hasText: 'Model Garden NLP' })
+          .first();
+        await item.waitFor({ timeout: 60_000 });
+        await item.click();
+        const icon = page.locator('.extension-editor .header img.icon');
+        await icon.waitFor({ timeout: 30_000 });
+        await page.waitForFunction(
+          () =>
+            (document.querySelector('.extension-editor .header img.icon') as HTMLImageElement | null)
+              ?.complete,
+        );
+        assert.equal(await icon.evaluate((img) => (img as HTMLImageElement).naturalWidth), 128);
+        const details = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        await details.locator('h1').first().waitFor({ timeout: 30_000 });
+        assert.equal(await details.locator('h1').first().textContent(), 'Model Garden NLP');
+        assert.equal(await details.locator('h2', { hasText: 'Privacy' }).count(), 1);
+        assert.equal(await details.getByText('npm ci && npm start').count(), 1, 'one develop line, no more');
+        const sources = await details
+          .locator('img')
+          .evaluateAll((imgs) => imgs.map((img) => img.getAttribute('src') ?? ''));
+        assert.ok(sources.length >= 2, `${sources.length} images`);
+        for (const src of sources) assert.match(src, /^https:\/\//);
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', 'details-page.png') });
+      } finally {
+        await browser.close().catch(() => undefined);
+        await server.stop();
+        fs.rmSync(server.base, { recursive: true, force: true });
+      }
     });
   });
 
