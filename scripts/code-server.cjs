@@ -122,6 +122,36 @@ function workbenchUrl(server, { folder, extensionDevelopmentPath = repoRoot, ext
   return `${server.origin}/?${params.toString()}`;
 }
 
+/** `code-server --install-extension VSIX` into the given extensions folder (a fresh profile). */
+function installExtension(vsix, { extensionsDir, userDataDir }) {
+  if (!codeServerInstalled()) {
+    throw new Error(
+      `code-server is not installed in ${installDir}: run "bash scripts/install-code-server.sh"`,
+    );
+  }
+  const { spawnSync } = require('node:child_process');
+  const result = spawnSync(
+    process.execPath,
+    [
+      entry,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  if (result.status !== 0) {
+    throw new Error(
+      `code-server --install-extension failed (${result.status}): ${result.stderr}${result.stdout}`,
+    );
+  }
+  return result.stdout;
+}
+
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 async function launchBrowser() {
@@ -152,6 +182,7 @@ module.exports = {
   codeServerInstalled,
   startCodeServer,
   workbenchUrl,
+  installExtension,
   launchBrowser,
   freePort,
 };

@@ -6,7 +6,11 @@ const os = require('node:os');
 const path = require('node:path');
 // `--restricted` runs out/test/restricted instead: Workspace Trust on, so the workspace opens in Restricted Mode.
 const restricted = process.argv.includes('--restricted');
-const suite = restricted ? 'restricted' : 'integration';
+// `--installed DIR` runs out/test/installed against the extension installed in DIR (an extensions
+// folder filled by `code-server --install-extension`), with no development extension loaded.
+const installedAt = process.argv.indexOf('--installed');
+const installedDir = installedAt >= 0 ? path.resolve(process.argv[installedAt + 1] ?? '') : undefined;
+const suite = restricted ? 'restricted' : installedDir ? 'installed' : 'integration';
 const util = require('node:util');
 const { repoRoot, startCodeServer, workbenchUrl, launchBrowser } = require('./code-server.cjs');
 
@@ -22,6 +26,9 @@ const NOISE = [
 
 const TIME_LIMIT_MS = Number(process.env.INTEGRATION_TIMEOUT_MS || 15 * 60_000);
 
+// The extension host inherits code-server's environment: the installed suite checks where it runs from.
+if (installedDir) process.env.MG_INSTALLED_EXTENSIONS_DIR = installedDir;
+
 async function main() {
   const testsEntry = path.join(repoRoot, 'out', 'test', suite, 'index.js');
   if (!fs.existsSync(testsEntry))
@@ -29,6 +36,7 @@ async function main() {
   // A fresh copy of the sample workspace: tests write launch.json and copy checkpoints into it.
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-workspace-'));
   fs.cpSync(path.join(repoRoot, 'test', 'workspace'), workspace, { recursive: true });
+  const noDevelopment = installedDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'mg-no-dev-')) : undefined;
   const logFile = path.join(repoRoot, 'test-results', `code-server-${suite}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.writeFileSync(logFile, '');
@@ -37,6 +45,7 @@ async function main() {
     logFile,
     settings: { 'security.workspace.trust.enabled': restricted, 'extensions.autoCheckUpdates': false },
     trust: restricted,
+    ...(installedDir ? { extensionsDir: installedDir } : {}),
   });
   const browser = await launchBrowser();
   let exitCode = 1;
@@ -54,6 +63,9 @@ async function main() {
       workbenchUrl(server, {
         folder: workspace,
         extensionTestsPath: path.join(repoRoot, 'out', 'test', suite),
+        // VS Code runs extension tests only in a development session: an empty development folder
+        // loads nothing, so the installed copy is the one that runs.
+        ...(noDevelopment ? { extensionDevelopmentPath: noDevelopment } : {}),
       }),
     );
     const timeout = new Promise((resolve) =>
@@ -67,6 +79,7 @@ async function main() {
     await browser.close().catch(() => undefined);
     await server.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
+    if (noDevelopment) fs.rmSync(noDevelopment, { recursive: true, force: true });
     fs.rmSync(server.base, { recursive: true, force: true });
   }
   return exitCode;

@@ -1,7 +1,7 @@
 // `npm test`: build, type-check and compile the tests, lint, then the unit suite (plain Node), the
 // oracle tier (real TensorFlow and tf-models-official in a venv made by scripts/setup-oracle.sh), the
-// integration suite (inside VS Code 1.100.3 via code-server), the same host in Restricted Mode, and the UI suite (Playwright on the
-// workbench). `node scripts/test.mjs unit|integration|ui` runs one suite with what it needs.
+// integration suite (inside VS Code 1.100.3 via code-server), the same host in Restricted Mode, the UI suite (Playwright on the
+// workbench) and the package tier (the .vsix and the npm tarball installed as users install them). `node scripts/test.mjs unit|integration|ui` runs one suite with what it needs.
 // Ends with one line `total: N passed, N failed, N skipped`.
 import { spawn } from 'node:child_process';
 
@@ -51,6 +51,19 @@ const steps = {
       'out/test/ui/**/*.test.js',
     ],
   ],
+  // The .vsix and the npm tarball installed as users install them (test/package, test/installed).
+  package: [
+    'node',
+    [
+      mochaBin,
+      ...reporter,
+      '--reporter-option',
+      'label=package',
+      '--timeout',
+      '900000',
+      'out/test/package/**/*.test.js',
+    ],
+  ],
 };
 
 const plans = {
@@ -64,11 +77,13 @@ const plans = {
     'integration',
     'restricted',
     'ui',
+    'package',
   ],
   unit: ['compile', 'unit'],
   oracle: ['build', 'compile', 'oracle'],
   integration: ['build', 'compile', 'install-code-server', 'integration', 'restricted'],
   ui: ['build', 'compile', 'install-code-server', 'ui'],
+  package: ['compile', 'install-code-server', 'package'],
 };
 
 const plan = plans[process.argv[2] ?? 'all'];

@@ -59,6 +59,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const runs = positiveInt('runs', values.runs, 5);
   const threads = positiveInt('threads', values.threads, Math.min(4, os.availableParallelism()));
   const backend = await initBackend(backendName, { threads });
+  if (backend.warning) io.err(`model-garden bench: warning: ${backend.warning}`);
   const model = new EncoderModel(syntheticWeights(config, { seed: 1 }));
   try {
     const inputIds = Int32Array.from({ length: batch * seq }, (_, i) => (i * 7919) % config.vocabSize);
@@ -77,6 +78,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       backend: backend.name,
       backendLabel: backend.label,
       fallbacks: backend.fallbacks,
+      backendWarning: backend.warning,
       layers: config.numLayers,
       hidden,
       heads,

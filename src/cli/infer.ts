@@ -79,6 +79,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   const backend = await initBackend(values.backend, { threads: Math.min(4, os.availableParallelism()) });
+  if (backend.warning) io.err(`model-garden infer: warning: ${backend.warning}`);
   try {
     return await runText(values as TextArgs, task, topK, numLayers, backend, io);
   } finally {
@@ -145,6 +146,7 @@ async function runText(
     const out: Record<string, unknown> = {
       backend: backend.name,
       backendLabel: backend.label,
+      backendWarning: backend.warning,
       task,
       tokens: prepared.tokens.map((t) => t.piece),
       ids: prepared.tokens.map((t) => t.id),

@@ -1,5 +1,6 @@
 import type { CatalogApi } from './catalog/register';
 import type { CheckpointsApi } from './checkpoints/register';
+import type { CliApi } from './cli/register';
 import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
 import type { RunsApi } from './runs/register';
@@ -14,6 +15,7 @@ export interface ModelGardenApi {
   activationMs: number;
   readonly catalog: CatalogApi;
   readonly checkpoints: CheckpointsApi;
+  readonly cli: CliApi;
   readonly downloads: DownloadsApi;
   readonly inference: InferenceApi;
   readonly tokenization: TokenizationApi;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ModelGardenApi } from './api';
 import { registerCatalog } from './catalog/register';
 import { registerCheckpoints } from './checkpoints/register';
+import { registerCli } from './cli/register';
 import { registerDownloads } from './downloads/register';
 import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     activationMs: 0,
     catalog: registerCatalog(context),
     checkpoints: registerCheckpoints(context),
+    cli: registerCli(context),
     downloads: registerDownloads(context),
     inference: registerInference(context),
     tokenization: registerTokenization(context),

@@ -59,6 +59,13 @@ describe('inference panel (Run Model on Selection)', function () {
       );
     }
     assert.match(state.model!.backend, /^(wasm|cpu|tensorflow)/);
+    // The bundled wasm binaries are present: no fallback warning, and the status bar names the backend.
+    assert.equal(state.model!.backendWarning, undefined);
+    assert.deepEqual(api.inference.backendStatus(), {
+      text: `$(pulse) TF.js: ${state.model!.backend}`,
+      tooltip: `Model Garden inference runs on ${state.model!.backend} (setting modelGarden.inference.backend).`,
+      warning: false,
+    });
     assert.ok(state.attention && state.attention.focus.length === 2 * 4);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     const panelTab = tabs.find(
@@ -66,6 +73,55 @@ describe('inference panel (Run Model on Selection)', function () {
     );
     assert.ok(panelTab, 'no panel tab');
     assert.notEqual(panelTab.group.viewColumn, vscode.ViewColumn.One, 'the panel opens beside the editor');
+  });
+
+  it('a backend set by name that cannot start is an error in the panel and the status bar, not a downgrade', async function () {
+    const api = await activateExtension();
+    const extensionPath = vscode.extensions.getExtension('model-garden-nlp.model-garden-nlp')!.extensionPath;
+    let tfjsNode = true;
+    try {
+      require.resolve('@tensorflow/tfjs-node', { paths: [path.join(extensionPath, 'dist')] });
+    } catch {
+      tfjsNode = false;
+    }
+    const config = vscode.workspace.getConfiguration('modelGarden.inference');
+    const settled = async (what: string, ok: () => boolean) => {
+      for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(ok(), what);
+    };
+    await config.update('backend', 'tensorflow', vscode.ConfigurationTarget.Global);
+    try {
+      await settled(
+        'the setting change reached the extension',
+        () => api.inference.backendStatus() === undefined,
+      );
+      await selectText('hello world');
+      const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+        checkpoint: dir,
+      });
+      const status = api.inference.backendStatus();
+      if (tfjsNode) {
+        // Installed here: it must really be the one running.
+        assert.equal(state?.error, undefined, state?.error);
+        assert.match(state?.model?.backend ?? '', /^tensorflow/);
+      } else {
+        assert.match(state?.error ?? '', /The "tensorflow" backend could not start: Cannot find module/);
+        assert.equal(status?.text, '$(error) TF.js: no backend');
+        assert.match(status?.tooltip ?? '', /"tensorflow" backend could not start/);
+      }
+    } finally {
+      await config.update('backend', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await settled(
+      'the setting reset reached the extension',
+      () => api.inference.backendStatus() === undefined,
+    );
+    const again = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: dir,
+      text: TEXT,
+    });
+    assert.equal(again?.error, undefined, again?.error);
+    assert.match(api.inference.backendStatus()?.text ?? '', /^\$\(pulse\) TF\.js: /);
   });
 
   it('Compare with… gives cosine 1 for the same text and less for another one', async function () {

@@ -55,6 +55,16 @@ describe('restricted mode', () => {
     assert.equal(vscode.window.terminals.length, terminals, 'a terminal was opened in Restricted Mode');
   });
 
+  it('puts no model-garden on the terminal PATH', async () => {
+    const { cli } = await activateExtension();
+    const command = await vscode.commands.executeCommand<string | undefined>(
+      'modelGarden.cli.addToTerminalPath',
+    );
+    assert.equal(command, undefined);
+    assert.equal(cli.pathMutator(), undefined);
+    assert.equal(fs.existsSync(path.join(cli.binDir, 'model-garden')), false);
+  });
+
   it('downloads nothing', async function () {
     const vocab = fs.readFileSync(fixture(this, 'vocab', 'bert_uncased_vocab.txt'));
     const server = await new TestServer().start();

@@ -1,5 +1,7 @@
 // Chooses the TensorFlow.js backend: tfjs-node when it loads (optional dependency), else wasm (SIMD
-// when the runtime validates it), else the plain JavaScript CPU backend.
+// when the runtime validates it), else the plain JavaScript CPU backend. A backend asked for by name
+// that cannot start is an error (BackendUnavailableError), never a silent downgrade; with `auto`, a
+// fallback that is not the expected absence of the optional tfjs-node is reported in `warning`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,6 +23,26 @@ export interface BackendChoice {
   readonly label: string;
   /** Why a preferred backend was not used. */
   readonly fallbacks: readonly string[];
+  /**
+   * Set when `auto` ended on a slower backend than it should have (wasm missing or broken, tfjs-node
+   * installed but failing): a sentence with the reason, for a visible warning. Not set when only the
+   * optional tfjs-node is absent.
+   */
+  readonly warning?: string;
+}
+
+/** A backend requested by name (not `auto`) could not start; the message says why. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: BackendName,
+    readonly reason: string,
+  ) {
+    super(
+      `The "${backend}" backend could not start: ${reason}. ` +
+        `Use --backend auto (setting modelGarden.inference.backend: "auto") to fall back to another backend.`,
+    );
+  }
 }
 
 /** How each backend is made available; replaceable in tests. Each throws when unavailable. */
@@ -48,10 +70,21 @@ export const defaultLoaders: BackendLoaders = {
     require('@tensorflow/tfjs-node');
   },
   wasm(wasmDir, threads) {
+    const dir = wasmDir ?? bundledWasmDir() ?? packageWasmDir();
+    if (!dir) {
+      throw new Error(
+        `the WebAssembly binaries are missing (no ${path.join(__dirname, 'wasm')} folder with ${WASM_FILES.join(', ')})`,
+      );
+    }
+    const needed = threads > 1 ? [...WASM_FILES, 'tfjs-backend-wasm-threaded-simd.wasm'] : WASM_FILES;
+    const missing = needed.filter((file) => !fs.existsSync(path.join(dir, file)));
+    if (missing.length) {
+      throw new Error(`the WebAssembly binaries are missing from ${dir}: ${missing.join(', ')}`);
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    if (wasmDir) wasm.setWasmPaths(wasmDir.endsWith(path.sep) ? wasmDir : wasmDir + path.sep);
-    if (threads > 1) enableWasmThreads(threads, wasmDir);
+    wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
+    if (threads > 1) enableWasmThreads(threads, dir);
   },
   cpu() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,10 +92,47 @@ export const defaultLoaders: BackendLoaders = {
   },
 };
 
+/** The binaries tfjs-backend-wasm loads (SIMD or not, depending on the runtime). */
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
+
 /** The bundled `.wasm` folder next to the running script (dist/wasm), when present. */
 export function bundledWasmDir(): string | undefined {
   const dir = path.join(__dirname, 'wasm');
-  return fs.existsSync(path.join(dir, 'tfjs-backend-wasm-simd.wasm')) ? dir : undefined;
+  return fs.existsSync(dir) ? dir : undefined;
+}
+
+/** The installed package's own `dist/` (running from the sources or a checkout's bundle). */
+function packageWasmDir(): string | undefined {
+  try {
+    return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fallback that `auto` expects: the optional tfjs-node is simply not installed. */
+function isOptionalAbsence(name: BackendName, error: unknown): boolean {
+  if (name !== 'tensorflow') return false;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return code === 'MODULE_NOT_FOUND' || /Cannot find module '@tensorflow\/tfjs-node'/.test(message);
+}
+
+/** Runs `fn` with tfjs' own warnings (silenced in production mode) collected instead of printed. */
+async function collectWarnings<T>(fn: () => Promise<T>): Promise<{ value: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  const prod = tf.env().getBool('PROD');
+  tf.env().set('PROD', false);
+  console.warn = (...args: unknown[]) => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  };
+  try {
+    return { value: await fn(), warnings };
+  } finally {
+    console.warn = original;
+    tf.env().set('PROD', prod);
+  }
 }
 
 let current: BackendChoice | undefined;
@@ -78,30 +148,41 @@ export async function initBackend(
   // Production mode: no debug checks, and no console advice to install tfjs-node on every start.
   tf.enableProdMode();
   const loaders = { ...defaultLoaders, ...options.loaders };
-  const order: BackendName[] =
-    requested === 'auto' || requested === 'tensorflow'
-      ? ['tensorflow', 'wasm', 'cpu']
-      : requested === 'wasm'
-        ? ['wasm', 'cpu']
-        : ['cpu'];
+  const order: BackendName[] = requested === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [requested];
   const fallbacks: string[] = [];
+  const unexpected: string[] = [];
   for (const name of order) {
     try {
       const threads = name === 'wasm' ? Math.max(1, Math.floor(options.threads ?? 1)) : 1;
-      if (name === 'wasm') loaders.wasm(options.wasmDir ?? bundledWasmDir(), threads);
+      if (name === 'wasm') loaders.wasm(options.wasmDir, threads);
       else loaders[name]();
       if (!tf.findBackendFactory(name)) throw new Error(`backend "${name}" did not register`);
-      const started = await withCoreCount(threads, async () => {
-        const ok = await tf.setBackend(name);
-        await tf.ready();
-        return ok;
-      });
-      if (!started) throw new Error(`backend "${name}" failed to initialize`);
-      const choice = { name, requested, label: await describe(name), fallbacks };
+      const { value: started, warnings } = await collectWarnings(() =>
+        withCoreCount(threads, async () => {
+          const ok = await tf.setBackend(name);
+          await tf.ready();
+          return ok;
+        }),
+      );
+      if (!started) {
+        const why = warnings.find((w) => !/^Initialization of backend/.test(w));
+        throw new Error(`backend "${name}" failed to initialize${why ? `: ${why}` : ''}`);
+      }
+      const warning = unexpected.length ? `Running on ${name} because ${unexpected.join('; ')}.` : undefined;
+      const choice: BackendChoice = {
+        name,
+        requested,
+        label: await describe(name),
+        fallbacks,
+        ...(warning ? { warning } : {}),
+      };
       if (cached) current = choice;
       return choice;
     } catch (error) {
+      // Asked for by name: no quiet downgrade.
+      if (requested !== 'auto') throw new BackendUnavailableError(name, firstLine(error));
       fallbacks.push(`${name}: ${firstLine(error)}`);
+      if (!isOptionalAbsence(name, error)) unexpected.push(`${name} could not start (${firstLine(error)})`);
     }
   }
   throw new Error(`No TensorFlow.js backend could start (${fallbacks.join('; ')})`);

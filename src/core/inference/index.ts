@@ -4,6 +4,7 @@ export { EncoderModel } from './model';
 export { WeightShapeError } from './upload';
 export {
   BACKEND_PREFERENCES,
+  BackendUnavailableError,
   initBackend,
   isBackendPreference,
   bundledWasmDir,

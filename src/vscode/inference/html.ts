@@ -26,7 +26,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   header { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; padding: 8px 0; border-bottom: 1px solid var(--vscode-panel-border); }
   #model { font-weight: 600; flex: 1; }
   #busy { display: flex; gap: 8px; align-items: center; padding: 6px 0; }
-  #busy[hidden], #error[hidden] { display: none; }
+  #busy[hidden], #error[hidden], #backend-warning[hidden] { display: none; }
+  #backend-warning { color: var(--vscode-editorWarning-foreground); border: 1px solid var(--vscode-inputValidation-warningBorder); padding: 6px; margin: 6px 0; }
   #error { color: var(--vscode-errorForeground); border: 1px solid var(--vscode-inputValidation-errorBorder); padding: 6px; margin: 6px 0; white-space: pre-wrap; }
   #tokens { display: flex; flex-wrap: wrap; gap: 4px; padding: 8px 0; }
   .token { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); border-radius: 3px; padding: 1px 5px; background: var(--vscode-textCodeBlock-background); color: var(--vscode-foreground); cursor: pointer; display: inline-flex; flex-direction: column; align-items: center; }
@@ -64,6 +65,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   <vscode-button data-action="rerun" secondary>Run Again</vscode-button>
 </header>
 <div id="busy" role="status" hidden><vscode-progress-ring></vscode-progress-ring><span id="busy-text"></span><vscode-button data-action="cancel" secondary>Cancel</vscode-button></div>
+<div id="backend-warning" role="status" hidden></div>
 <div id="error" role="alert" hidden></div>
 <div id="tokens" aria-label="Tokens of the selection"></div>
 <div id="meta"></div>

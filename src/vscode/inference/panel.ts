@@ -164,6 +164,7 @@ export class InferencePanel {
         path: file,
         label: `${path.basename(file)} (${c.family}, L${c.numLayers}/H${c.hiddenSize}/A${c.numHeads})`,
         backend: backend.label,
+        ...(backend.warning ? { backendWarning: backend.warning } : {}),
         heads,
       },
     });

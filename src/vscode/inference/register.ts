@@ -9,6 +9,7 @@ import { InferenceClient } from '../../core/inference/client';
 import { isBackendPreference, type BackendPreference } from '../../core/inference/preferences';
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
+import { backendErrorText, backendStatusText, type BackendStatusText } from './backendText';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
@@ -22,6 +23,8 @@ export interface InferenceApi {
   lastState(): PanelState | undefined;
   /** The backend the worker chose, e.g. "wasm (SIMD, 2 threads)"; starts the worker. */
   backend(): Promise<string>;
+  /** The inference backend's status bar entry (text, tooltip), once the worker has started. */
+  backendStatus(): BackendStatusText | undefined;
   /** Compares the panel's text with `text` (cosine of pooled and mean vectors); the new panel state. */
   compareWith(text: string): Promise<PanelState | undefined>;
 }
@@ -30,6 +33,28 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   let client: InferenceClient | undefined;
   let last: PanelState | undefined;
   let lastEditor = vscode.window.activeTextEditor;
+  let status: BackendStatusText | undefined;
+  const statusItem = vscode.window.createStatusBarItem(
+    'modelGarden.inference.backend',
+    vscode.StatusBarAlignment.Right,
+    99,
+  );
+  statusItem.name = 'Model Garden Inference Backend';
+  statusItem.command = {
+    title: 'Backend setting',
+    command: 'workbench.action.openSettings',
+    arguments: [BACKEND_SETTING],
+  };
+  const showStatus = (shown: BackendStatusText | undefined) => {
+    status = shown;
+    if (!shown) return statusItem.hide();
+    statusItem.text = shown.text;
+    statusItem.tooltip = shown.tooltip;
+    statusItem.backgroundColor = shown.warning
+      ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : undefined;
+    statusItem.show();
+  };
 
   const backendSetting = (): BackendPreference => {
     const value = vscode.workspace.getConfiguration().get<string>(BACKEND_SETTING, 'auto');
@@ -39,11 +64,18 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
     if (!vscode.workspace.isTrusted) {
       throw new Error('Model inference is disabled in Restricted Mode: trust the workspace to run models.');
     }
-    client ??= new InferenceClient({
-      backend: backendSetting(),
-      workerPath: path.join(context.extensionPath, 'dist', 'inferenceWorker.js'),
-      wasmDir: path.join(context.extensionPath, 'dist', 'wasm'),
-    });
+    if (!client) {
+      const created = new InferenceClient({
+        backend: backendSetting(),
+        workerPath: path.join(context.extensionPath, 'dist', 'inferenceWorker.js'),
+        wasmDir: path.join(context.extensionPath, 'dist', 'wasm'),
+      });
+      client = created;
+      created.backend().then(
+        (choice) => client === created && showStatus(backendStatusText(choice)),
+        (error: unknown) => client === created && showStatus(backendErrorText(error)),
+      );
+    }
     return client;
   };
 
@@ -154,15 +186,18 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       if (e.affectsConfiguration(BACKEND_SETTING) && client) {
         void client.dispose();
         client = undefined;
+        showStatus(undefined);
         InferencePanel.active?.resetModel();
       }
     }),
+    statusItem,
     { dispose: () => void client?.dispose() },
   );
 
   return {
     lastState: () => last,
     backend: async () => (await getClient().backend()).label,
+    backendStatus: () => status,
     compareWith: async (text) => {
       const panel = InferencePanel.active;
       if (!panel) return undefined;

@@ -188,6 +188,8 @@ function applyStyles(): void {
 function render(): void {
   const m = state.model;
   $('model').textContent = m ? `${m.label} — ${m.backend}` : 'No model chosen';
+  $('backend-warning').hidden = !m?.backendWarning;
+  $('backend-warning').textContent = m?.backendWarning ? `⚠ ${m.backendWarning}` : '';
   const busy = state.busy;
   $('busy').hidden = !busy;
   $('busy-text').textContent = busy

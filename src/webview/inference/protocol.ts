@@ -22,6 +22,8 @@ export interface PanelState {
     readonly path: string;
     readonly label: string;
     readonly backend: string;
+    /** Why the backend in use is not the one `auto` would normally pick (a visible warning). */
+    readonly backendWarning?: string;
     readonly heads: readonly string[];
   };
   readonly text?: string;

@@ -1,0 +1,37 @@
+// What the status bar says about the inference backend: its name, and a warning with the reason when
+// `auto` fell back past a backend that should have started or a requested backend could not start.
+// No `vscode` import, so unit tests check it in Node.
+
+export interface BackendStatusText {
+  readonly text: string;
+  readonly tooltip: string;
+  /** Drawn with the warning background. */
+  readonly warning: boolean;
+}
+
+export function backendStatusText(choice: {
+  readonly label: string;
+  readonly warning?: string;
+}): BackendStatusText {
+  if (choice.warning) {
+    return {
+      text: `$(warning) TF.js: ${choice.label}`,
+      tooltip: `Model Garden inference runs on ${choice.label}.\n${choice.warning}`,
+      warning: true,
+    };
+  }
+  return {
+    text: `$(pulse) TF.js: ${choice.label}`,
+    tooltip: `Model Garden inference runs on ${choice.label} (setting modelGarden.inference.backend).`,
+    warning: false,
+  };
+}
+
+export function backendErrorText(error: unknown): BackendStatusText {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    text: '$(error) TF.js: no backend',
+    tooltip: `Model Garden inference cannot run: ${message}`,
+    warning: true,
+  };
+}
