@@ -1,8 +1,9 @@
 // Validates every train.py invocation of a launch.json, tasks.json or shell script and places each
 // problem (and each quick fix) on document offsets.
 import * as path from 'node:path';
-import type { Fix, Problem, ProblemCode, Severity } from './problems';
+import { PROBLEM_CODES, type Fix, type Problem, type ProblemCode, type Severity } from './problems';
 import { findInvocations, type FileKind, type Invocation, type SourceToken } from './scan';
+import { structureProblem } from './structure';
 import { validateArgs, type FileProbe } from './validate';
 
 export interface TextEdit {
@@ -32,6 +33,11 @@ export interface FileCheckOptions {
   /** The file's own folder (shell scripts resolve relative paths against it). */
   readonly fileDir?: string;
   readonly probe?: FileProbe | null;
+  /**
+   * Report a file that cannot be checked (not text, not JSON, empty, not an object) as an
+   * `invalid-file` error; default true. The editor turns it off: VS Code reports JSON syntax itself.
+   */
+  readonly structure?: boolean;
 }
 
 /** 1-based line and column of document offsets, by binary search over the line starts (found once). */
@@ -97,6 +103,23 @@ function deletion(text: string, tokens: readonly SourceToken[], index: number, k
 export function checkText(text: string, kind: FileKind, options: FileCheckOptions = {}): FileProblem[] {
   const result: FileProblem[] = [];
   const lines = new LineIndex(text);
+  const invalid = options.structure === false ? undefined : structureProblem(text, kind);
+  if (invalid) {
+    const from = lines.at(invalid.start);
+    const to = lines.at(invalid.end);
+    result.push({
+      code: 'invalid-file',
+      severity: PROBLEM_CODES['invalid-file'],
+      message: invalid.message,
+      start: invalid.start,
+      end: invalid.end,
+      line: from.line,
+      column: from.column,
+      endLine: to.line,
+      endColumn: to.column,
+      fixes: [],
+    });
+  }
   for (const invocation of findInvocations(text, kind)) {
     const tokens = invocation.args;
     const args = tokens.map((t) => substitute(t.value, options.workspaceFolder));

@@ -12,6 +12,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, tooDeepAt, withoutBom } from './structure';
 
 export type JsoncKind = 'launch' | 'tasks';
 
@@ -73,9 +74,21 @@ function position(text: string, offset: number): { line: number; column: number 
 
 /** Parses a launch.json/tasks.json text; throws JsoncParseError with line and column. */
 export function parseJsonc(text: string, file: string): Node | undefined {
-  if (stripComments(text).trim() === '') return undefined;
+  // A byte order mark is ignored, as VS Code and `validate` do; edits keep it.
+  const json = withoutBom(text);
+  if (stripComments(json).trim() === '') return undefined;
+  const deep = tooDeepAt(json);
+  if (deep !== undefined) {
+    const { line, column } = position(text, deep);
+    throw new JsoncParseError(
+      file,
+      line,
+      column,
+      `arrays and objects nest more than ${MAX_JSON_DEPTH} levels deep`,
+    );
+  }
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const root = parseTree(json, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const { line, column } = position(text, errors[0].offset);
     throw new JsoncParseError(file, line, column, printParseErrorCode(errors[0].error));
