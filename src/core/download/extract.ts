@@ -113,6 +113,9 @@ export async function extractArchive(
         filter: (entryPath, entry) => {
           const reason = unsafeReason(entryPath, entry as EntryLike);
           if (reason) violations.push(`${entryPath}: ${reason}`);
+          // Permission bits only: a downloaded file never becomes setuid/setgid, a folder never sticky.
+          const withMode = entry as { mode?: number };
+          if (typeof withMode.mode === 'number') withMode.mode &= 0o777;
           return reason === undefined;
         },
         onReadEntry: (entry) => {
