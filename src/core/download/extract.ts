@@ -81,6 +81,8 @@ export interface ExtractOptions extends DiskCheck {
    * system as the target, which is renamed from it.
    */
   readonly tempParent?: string;
+  /** Runs once the new tree is complete, just before it replaces `target` (to retract a manifest). */
+  readonly beforeReplace?: () => Promise<void>;
 }
 
 /**
@@ -174,6 +176,7 @@ export async function extractArchive(
       );
     }
     throwIfCancelled(signal, `Extraction of ${archive}`);
+    await options.beforeReplace?.();
     await fs.promises.rm(target, { recursive: true, force: true });
     await fs.promises.rename(temp, target);
   } catch (error) {
