@@ -6,6 +6,7 @@ import {
   buildSpec,
   cloudPathProblems,
   EntryExistsError,
+  inspectWriteTarget,
   JsoncParseError,
   LaunchBuildError,
   specArgs,
@@ -162,6 +163,8 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
       );
       await vscode.workspace.applyEdit(edit);
     } else {
+      if (uri.scheme === 'file' && !(await mayWrite(folder!.uri.fsPath, kind, answers.name!)))
+        return undefined;
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder!.uri, '.vscode'));
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(result.text));
     }
@@ -216,3 +219,32 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   terminal.sendText(line, true);
   return { target, text: line, problems };
 }
+
+/**
+ * False (after telling the user) when the file is read-only or not a file, or is reached through a
+ * symbolic link the user does not want to write through (asked in a modal dialog).
+ */
+async function mayWrite(folder: string, kind: 'launch' | 'tasks', name: string): Promise<boolean> {
+  let target;
+  try {
+    target = await inspectWriteTarget(folder, kind);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Model Garden: ${(error as Error).message}`);
+    return false;
+  }
+  if (target.readOnly) {
+    void vscode.window.showErrorMessage(`Model Garden: ${target.file} is read-only; nothing was written.`);
+    return false;
+  }
+  for (const link of target.links) {
+    const choice = await vscode.window.showWarningMessage(
+      `${link.path} is a symbolic link to ${link.target}. Write "${name}" through it?`,
+      { modal: true },
+      WRITE_THROUGH_LINK,
+    );
+    if (choice !== WRITE_THROUGH_LINK) return false;
+  }
+  return true;
+}
+
+const WRITE_THROUGH_LINK = 'Write Through Link';
