@@ -3,6 +3,7 @@ import type { CheckpointsApi } from './checkpoints/register';
 import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
 import type { TokenizationApi } from './tokenize/register';
+import type { TrustRefusal } from './trust';
 
 /**
  * What `activate` returns: used by other extensions and by the integration tests to observe state
@@ -16,4 +17,6 @@ export interface ModelGardenApi {
   readonly downloads: DownloadsApi;
   readonly inference: InferenceApi;
   readonly tokenization: TokenizationApi;
+  /** Actions refused because the workspace is untrusted (Restricted Mode), oldest first. */
+  trustRefusals(): readonly TrustRefusal[];
 }

@@ -6,6 +6,7 @@ import { registerDownloads } from './downloads/register';
 import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
 import { registerTokenization } from './tokenize/register';
+import { trustRefusals } from './trust';
 
 export type { ModelGardenApi } from './api';
 
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     downloads: registerDownloads(context),
     inference: registerInference(context),
     tokenization: registerTokenization(context),
+    trustRefusals,
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });

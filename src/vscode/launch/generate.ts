@@ -23,6 +23,7 @@ import {
   type Shell,
   type TrainSpec,
 } from '../../core/launch';
+import { refuseUntrusted } from '../trust';
 import { findRepository } from './repository';
 import type { LaunchAnswers } from './wizard';
 
@@ -91,10 +92,10 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   const target = answers.target!;
   const writes = target === 'launch' || target === 'task';
   if ((writes || target === 'terminal') && !vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      'Model Garden: writing configurations and running commands is disabled in a restricted workspace.',
+    return refuseUntrusted(
+      writes ? 'launch.write' : 'launch.terminal',
+      'Model Garden: writing configurations and running commands is disabled in Restricted Mode; trust the workspace to use them.',
     );
-    return undefined;
   }
   const folder = writes ? await chooseFolder(answers) : vscode.workspace.workspaceFolders?.[0];
   if (writes && !folder) {
