@@ -134,7 +134,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     progress.end();
     if (error instanceof DownloadError) {
-      const hint = error.code === 'cancelled' ? ' Run the same command again to resume.' : '';
+      const hint =
+        error.code === 'cancelled'
+          ? ' Run the same command again to resume.'
+          : error.code === 'conflict'
+            ? ' Add --force to download it again from the new URL.'
+            : '';
       if (!io.isTty) io.out(JSON.stringify({ event: 'error', code: error.code, message: error.message }));
       io.err(`model-garden download: ${error.message}${hint}`);
       return error.code === 'cancelled' ? 130 : 1;

@@ -19,6 +19,7 @@ import {
   toTpuVmCommand,
   toVertexCustomJob,
   upsertEntryInFolder,
+  WriteRefusedError,
   validateArgs,
   specArgs,
   type BuildOptions,
@@ -264,6 +265,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       if (error instanceof EntryExistsError)
         throw new UsageError(`${error.message} Add --replace to update it.`, 1);
+      if (error instanceof WriteRefusedError) throw new UsageError(error.message, 1);
       throw error;
     }
     printProblems(io, all);

@@ -5,6 +5,7 @@ import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
 import type { RunsApi } from './runs/register';
 import type { TokenizationApi } from './tokenize/register';
+import type { TrustRefusal } from './trust';
 
 /**
  * What `activate` returns: used by other extensions and by the integration tests to observe state
@@ -20,4 +21,6 @@ export interface ModelGardenApi {
   readonly inference: InferenceApi;
   readonly tokenization: TokenizationApi;
   readonly runs: RunsApi;
+  /** Actions refused because the workspace is untrusted (Restricted Mode), oldest first. */
+  trustRefusals(): readonly TrustRefusal[];
 }

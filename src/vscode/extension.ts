@@ -8,6 +8,7 @@ import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
 import { registerRuns } from './runs/register';
 import { registerTokenization } from './tokenize/register';
+import { trustRefusals } from './trust';
 
 export type { ModelGardenApi } from './api';
 
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     inference: registerInference(context),
     tokenization: registerTokenization(context),
     runs: registerRuns(context),
+    trustRefusals,
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });

@@ -21,6 +21,9 @@ describe('catalog in VS Code', () => {
     assert.match(vscode.version, /^1\.100\./);
     const api = await activateExtension();
     console.log(`      activation took ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version})`);
+    // A bound with a wide margin (about 80 ms on a loaded 2-core machine): loading TensorFlow.js, a
+    // vocabulary or a checkpoint during activation would exceed it.
+    assert.ok(api.activationMs < 1500, `activation took ${api.activationMs.toFixed(0)} ms`);
     // TensorFlow.js registers its engine on the global object when it loads; the extension host must
     // not pay for it at activation (it is loaded in the inference worker, on demand).
     assert.equal(

@@ -9,6 +9,7 @@ import { fixture } from '../fixtures';
 import { serveBytes, TestServer } from '../unit/download-server';
 import { tarGz } from '../unit/download-tar';
 import { activateExtension } from './extension';
+import { acceptWhenOpen } from './wait';
 
 const MODEL = 'bert_en_uncased_L-12_H-768_A-12';
 const FILES = [
@@ -72,9 +73,7 @@ describe('downloaded checkpoint to launch command', function () {
       trainData: path.join(root, 'train.tf_record'),
       vocabFile: '',
     });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    const result = await running;
+    const result = await acceptWhenOpen(running);
     assert.ok(result?.text, 'the wizard produced no command');
     assert.ok(
       result.text.includes(`task.init_checkpoint=${prefix}`) ||

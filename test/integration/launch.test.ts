@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { activateExtension } from './extension';
+import { acceptWhenOpen } from './wait';
 
 interface GenerateResult {
   target: string;
@@ -142,10 +143,8 @@ describe('launch configurations in VS Code', () => {
       'modelGarden.launch.generate',
       withoutExperiment,
     ) as Thenable<GenerateResult | undefined>;
-    // The experiment QuickPick is open now; accept its first item.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    const result = await pending;
+    // Accept the experiment QuickPick's first item once it is open.
+    const result = await acceptWhenOpen(pending);
     assert.ok(result?.text?.includes('--experiment=bert/tagging'), result?.text);
   });
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { TokenizationApi } from '../../src/vscode/tokenize/register';
 import { fixture } from '../fixtures';
 import { activateExtension } from './extension';
+import { waitFor } from './wait';
 
 describe('tokenization in VS Code', () => {
   let api: TokenizationApi;
@@ -79,9 +80,11 @@ describe('tokenization in VS Code', () => {
     await vscode.workspace
       .getConfiguration()
       .update('modelGarden.tokenization.maxSeqLength', 5, vscode.ConfigurationTarget.Global);
-    await new Promise((r) => setTimeout(r, 300));
-    await api.idle();
-    const tokens = api.tokens(editor.document.uri)!;
+    const tokens = await waitFor('the overflow marks of max_seq_length 5', async () => {
+      await api.idle();
+      const drawn = api.tokens(editor.document.uri);
+      return drawn?.some((t) => t.overflow) ? drawn : undefined;
+    });
     assert.deepEqual(
       tokens.map((t) => t.overflow),
       tokens.map((_, i) => i >= 3),
@@ -111,18 +114,22 @@ describe('tokenization in VS Code', () => {
       doc.positionAt(start),
       doc.positionAt(start + 'second line'.length),
     );
-    await new Promise((r) => setTimeout(r, 400));
-    await api.idle();
+    await waitFor('the status bar to count the new selection', async () => {
+      await api.idle();
+      return /: 2 tokens$/.test(api.statusText() ?? '') ? true : undefined;
+    }).catch(() => undefined);
     assert.match(api.statusText() ?? '', /bert_uncased_vocab\.txt \(uncased\): 2 tokens$/);
   });
 
   it('re-tokenizes after an edit', async () => {
     const doc = editor.document;
     await editor.edit((e) => e.insert(doc.positionAt(doc.getText().indexOf('world')), 'tokenizer '));
-    await new Promise((r) => setTimeout(r, 400));
-    await api.idle();
-    const tokens = api.tokens(doc.uri)!;
     const text = doc.getText();
+    const tokens = await waitFor('the edited text to be tokenized', async () => {
+      await api.idle();
+      const drawn = api.tokens(doc.uri);
+      return drawn?.some((t) => text.slice(t.start, t.end).startsWith('token')) ? drawn : undefined;
+    }).catch(() => api.tokens(doc.uri)!);
     assert.ok(tokens.some((t) => text.slice(t.start, t.end) === 'world' && t.piece === 'world'));
     assert.ok(tokens.some((t) => text.slice(t.start, t.end).startsWith('token')));
   });

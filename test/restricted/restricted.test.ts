@@ -44,15 +44,32 @@ describe('restricted mode', () => {
       vocabFile: '',
       name: 'restricted',
     };
-    await vscode.commands.executeCommand('modelGarden.launch.generate', { ...answers, target: 'launch' });
+    const api = await activateExtension();
+    const before = api.trustRefusals().length;
+    const written = await vscode.commands.executeCommand('modelGarden.launch.generate', {
+      ...answers,
+      target: 'launch',
+    });
+    assert.equal(written, undefined);
     assert.equal(fs.existsSync(launchJson), false, 'launch.json was written in Restricted Mode');
     const terminals = vscode.window.terminals.length;
-    await vscode.commands.executeCommand('modelGarden.launch.runInTerminal', {
+    const ran = await vscode.commands.executeCommand('modelGarden.launch.runInTerminal', {
       ...answers,
       target: 'terminal',
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(ran, undefined);
+    // The command has returned: a terminal it created would already be listed (createTerminal is synchronous).
     assert.equal(vscode.window.terminals.length, terminals, 'a terminal was opened in Restricted Mode');
+    // Both refusals are because of trust, not some other failure.
+    const refusals = api.trustRefusals().slice(before);
+    assert.deepEqual(
+      refusals.map((r) => [r.reason, r.action]),
+      [
+        ['untrusted', 'launch.write'],
+        ['untrusted', 'launch.terminal'],
+      ],
+    );
+    for (const refusal of refusals) assert.match(refusal.message, /Restricted Mode; trust the workspace/);
   });
 
   it('puts no model-garden on the terminal PATH', async () => {
@@ -83,6 +100,7 @@ describe('restricted mode', () => {
         vscode.ConfigurationTarget.Global,
       );
       const api = await activateExtension();
+      const before = api.trustRefusals().length;
       const result = await vscode.commands.executeCommand(
         'modelGarden.downloads.downloadTokenizer',
         'bert_en_uncased_L-12_H-768_A-12',
@@ -90,6 +108,12 @@ describe('restricted mode', () => {
       assert.equal(result, undefined);
       assert.equal(requests, 0, 'the server was contacted');
       assert.equal(api.downloads.stateOf('bert_en_uncased_L-12_H-768_A-12').summary, 'not downloaded');
+      const refusals = api.trustRefusals().slice(before);
+      assert.deepEqual(
+        refusals.map((r) => [r.reason, r.action]),
+        [['untrusted', 'downloads.download']],
+      );
+      assert.match(refusals[0].message, /Restricted Mode\. Trust the workspace/);
     } finally {
       await config.update('cache.location', undefined, vscode.ConfigurationTarget.Global);
       await config.update('download.urlOverrides', undefined, vscode.ConfigurationTarget.Global);

@@ -135,6 +135,25 @@ describe('download: safe tar.gz extraction', function () {
     assert.deepEqual(await fs.promises.readdir(sandbox), ['target'], 'the temp folder was renamed away');
   });
 
+  it('strips setuid, setgid and sticky bits, keeping the permission bits', async function () {
+    const archive = path.join(dir, 'modes.tar.gz');
+    await fs.promises.writeFile(
+      archive,
+      tarGz([
+        { name: 'd/', type: 'dir', mode: 0o3775 },
+        { name: 'd/suid', data: '#!/bin/sh\n', mode: 0o4755 },
+        { name: 'd/sgid', data: 'x', mode: 0o2750 },
+        { name: 'plain', data: 'y', mode: 0o640 },
+      ]),
+    );
+    await extractArchive(archive, target);
+    const mode = (name: string) => fs.statSync(path.join(target, name)).mode & 0o7777;
+    assert.equal(mode('d/suid'), 0o755 & ~process.umask());
+    assert.equal(mode('d/sgid'), 0o750 & ~process.umask());
+    assert.equal(mode('plain'), 0o640 & ~process.umask());
+    assert.equal(mode('d') & 0o7000, 0, `folder mode ${mode('d').toString(8)}`);
+  });
+
   it('replaces an existing folder and finds a nested checkpoint (tmp/temp_dir/raw layout)', async function () {
     const src = fixture(this, 'kerasbert_tiny_bert_tf1');
     const staging = path.join(dir, 'staging', 'tmp', 'temp_dir', 'raw');

@@ -7,6 +7,8 @@ export interface TarEntrySpec {
   readonly type?: 'file' | 'dir' | 'symlink' | 'hardlink' | 'fifo';
   readonly data?: string | Buffer;
   readonly linkname?: string;
+  /** Permission bits (default 0o755 for folders, 0o644 otherwise), set-id and sticky bits included. */
+  readonly mode?: number;
 }
 
 const TYPE_FLAGS = { file: '0', hardlink: '1', symlink: '2', dir: '5', fifo: '6' } as const;
@@ -21,7 +23,7 @@ function header(spec: TarEntrySpec, size: number): Buffer {
   const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0') + '\0';
   const type = spec.type ?? 'file';
   put(spec.name, 0, 100);
-  put(octal(type === 'dir' ? 0o755 : 0o644, 8), 100, 8);
+  put(octal(spec.mode ?? (type === 'dir' ? 0o755 : 0o644), 8), 100, 8);
   put(octal(0, 8), 108, 8);
   put(octal(0, 8), 116, 8);
   put(octal(size, 12), 124, 12);

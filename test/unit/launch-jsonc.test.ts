@@ -65,6 +65,8 @@ function variants(): { name: string; text: string; hasEntry: boolean }[] {
   list.push({ name: 'empty file', text: '', hasEntry: false });
   list.push({ name: 'whitespace only', text: '  \n\n', hasEntry: false });
   list.push({ name: 'comment only', text: '// nothing here yet\n', hasEntry: false });
+  // Without a final newline the new document must start on a line of its own, not inside the comment.
+  list.push({ name: 'comment only, no final newline', text: '// nothing here yet', hasEntry: false });
   list.push({
     name: 'same-name entry present',
     text: `{\n  // keep me\n  "configurations": [\n    { "name": "A" },\n    {\n      "name": "Fine-tune BERT", // old\n      "args": []\n    }, // tail\n    { "name": "C" }\n  ]\n}\n`,

@@ -27,6 +27,7 @@ const HARD = [
   'a,b,c',
   'C:\\Program Files\\models\\bert_model.ckpt',
   'C:\\trailing\\',
+  'C:\\my models\\',
   'back\\"slash',
   '`backtick` $(echo no)',
   '!bang ^caret &amp |pipe <in >out (paren)',

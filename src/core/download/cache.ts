@@ -334,6 +334,13 @@ export class ModelCache {
     if (!request.force) {
       const manifest = await this.manifest(modelId, kind).catch(() => undefined);
       if (manifest && (await exists(contentDir))) {
+        if (request.url !== undefined && request.url !== manifest.url) {
+          throw new DownloadError(
+            `${modelId}/${kind} is already downloaded from ${manifest.url}; replacing it with ${request.url} needs force.`,
+            'conflict',
+            { url: request.url, file: path.join(dir, MANIFEST_FILE) },
+          );
+        }
         return { modelId, kind, dir, contentDir, state: 'complete', bytesOnDisk: await du(dir), manifest };
       }
     }
@@ -356,8 +363,8 @@ export class ModelCache {
   ): Promise<CacheEntry> {
     const dir = this.kindDir(modelId, kind);
     const contentDir = path.join(dir, CONTENT_DIR);
-    // From here on the entry must not look complete until the new manifest is written.
-    await fs.promises.rm(path.join(dir, MANIFEST_FILE), { force: true });
+    // A complete entry stays complete (its manifest and files untouched) until the replacement is
+    // downloaded and extracted; the manifest goes just before the new files replace the old ones.
     const archive = path.join(dir, ARCHIVE_FILE);
     // A complete archive from an earlier run whose extraction was interrupted is reused.
     const downloaded = await this.reusableArchive(archive, url, request.sha256);
@@ -381,6 +388,7 @@ export class ModelCache {
         freeSpace: this.options.download?.freeSpace,
         // Outside the model's folder, so nothing that searches it finds half-extracted files.
         tempParent: path.join(this.root, PARTIAL_DIR),
+        beforeReplace: () => fs.promises.rm(path.join(dir, MANIFEST_FILE), { force: true }),
       });
     } catch (error) {
       // A corrupt or unsafe archive is not worth keeping; one whose extraction was cancelled or

@@ -26,6 +26,8 @@ export interface DownloadOptions extends DiskCheck {
   readonly maxBackoffMs?: number;
   /** A body that delivers no byte for this long counts as a dropped connection (default 60000). */
   readonly stallTimeoutMs?: number;
+  /** A server that sends no response headers for this long counts as a failed attempt (default 60000). */
+  readonly headersTimeoutMs?: number;
   /** Replaces the global fetch (a proxy-aware fetch, or tests). */
   readonly fetch?: FetchLike;
   readonly headers?: Readonly<Record<string, string>>;
@@ -162,6 +164,7 @@ export async function downloadFile(
   const backoff = options.backoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   const stallMs = options.stallTimeoutMs ?? 60_000;
+  const headersMs = options.headersTimeoutMs ?? 60_000;
   const interval = options.progressIntervalMs ?? 250;
   const part = partPath(file);
   const what = `Download of ${url}`;
@@ -225,12 +228,28 @@ export async function downloadFile(
     }
 
     let response: Response;
+    // The headers have their own deadline (fetch's own is minutes); the caller's signal still
+    // cancels everything, the body included.
+    const headersTimeout = new AbortController();
+    const timer = setTimeout(() => headersTimeout.abort(), headersMs);
     try {
-      response = await doFetch(url, { headers, signal, redirect: 'follow' });
+      response = await doFetch(url, {
+        headers,
+        signal: signal ? AbortSignal.any([signal, headersTimeout.signal]) : headersTimeout.signal,
+        redirect: 'follow',
+      });
     } catch (error) {
       throwIfCancelled(signal, what);
+      if (headersTimeout.signal.aborted) {
+        lastFailure = new Retryable(`the server sent no response headers within ${seconds(headersMs)}`);
+        continue;
+      }
+      const permanent = permanentFailure(error);
+      if (permanent) throw new DownloadError(`${what} failed: ${permanent}.`, 'http', { url, file });
       lastFailure = new Retryable(`cannot connect: ${causeOf(error)}`);
       continue;
+    } finally {
+      clearTimeout(timer);
     }
 
     if (response.status === 416 && have > 0) {
@@ -271,6 +290,17 @@ export async function downloadFile(
         await discardPart(file);
         lastFailure = new Retryable(
           `the server sent an unexpected range (${response.headers.get('content-range')})`,
+          0,
+        );
+        continue;
+      }
+      // A server that ignores If-Range sends the rest of a changed file: the part is stale.
+      const validator = validatorOf(response);
+      if (validator !== null && validator !== info?.validator) {
+        await response.body.cancel().catch(() => undefined);
+        await discardPart(file);
+        lastFailure = new Retryable(
+          `the file changed on the server (${validator}, the partial download has ${info?.validator ?? 'none'}); starting over`,
           0,
         );
         continue;
@@ -434,6 +464,26 @@ export async function downloadFile(
     await fs.promises.rm(partPath(target) + '.json', { force: true });
     return { file: target, bytes, sha256, finalUrl, attempts };
   }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/**
+ * The reason when a fetch failure is one no retry can fix: a redirect loop, a redirect to a
+ * non-http(s) URL (file://), a response that is not valid HTTP (a malformed Content-Length).
+ */
+function permanentFailure(error: unknown): string | undefined {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  const message = cause instanceof Error ? cause.message : '';
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (/redirect count exceeded/i.test(message)) return 'too many redirects (a redirect loop)';
+  if (/URL scheme must be a HTTP\(S\) scheme/i.test(message))
+    return 'the server redirected to a URL that is not http or https';
+  if (typeof code === 'string' && code.startsWith('HPE_'))
+    return `the server's response is not valid HTTP (${message || code})`;
+  return undefined;
 }
 
 function giveUpWait(failure: Retryable, computed: number): number {

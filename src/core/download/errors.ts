@@ -10,7 +10,8 @@ export type DownloadErrorCode =
   | 'archive' // the archive is corrupt or not a tar.gz
   | 'unavailable' // the catalog has no such download for this model
   | 'manifest' // a cache manifest is unreadable
-  | 'busy'; // another process is downloading the same thing
+  | 'busy' // another process is downloading the same thing
+  | 'conflict'; // a complete entry came from another URL; replacing it needs `force`
 
 /** A failure with a user-facing message that names the URL or file and the reason. */
 export class DownloadError extends Error {

@@ -81,6 +81,8 @@ export interface ExtractOptions extends DiskCheck {
    * system as the target, which is renamed from it.
    */
   readonly tempParent?: string;
+  /** Runs once the new tree is complete, just before it replaces `target` (to retract a manifest). */
+  readonly beforeReplace?: () => Promise<void>;
 }
 
 /**
@@ -113,6 +115,9 @@ export async function extractArchive(
         filter: (entryPath, entry) => {
           const reason = unsafeReason(entryPath, entry as EntryLike);
           if (reason) violations.push(`${entryPath}: ${reason}`);
+          // Permission bits only: a downloaded file never becomes setuid/setgid, a folder never sticky.
+          const withMode = entry as { mode?: number };
+          if (typeof withMode.mode === 'number') withMode.mode &= 0o777;
           return reason === undefined;
         },
         onReadEntry: (entry) => {
@@ -171,6 +176,7 @@ export async function extractArchive(
       );
     }
     throwIfCancelled(signal, `Extraction of ${archive}`);
+    await options.beforeReplace?.();
     await fs.promises.rm(target, { recursive: true, force: true });
     await fs.promises.rename(temp, target);
   } catch (error) {

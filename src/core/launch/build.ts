@@ -97,7 +97,9 @@ export function defaultCheckpoint(model: CatalogModel): { path: string; placehol
 
 function joinPath(root: string | undefined, relative: string): string {
   if (!root) return relative;
-  return root.replace(/[\\/]+$/, '') + '/' + relative;
+  // A trailing backslash is a separator only in a Windows path; elsewhere it is part of the name.
+  const windows = /^[A-Za-z]:[\\/]|^\\\\/.test(root) || (root.includes('\\') && !root.includes('/'));
+  return root.replace(windows ? /[\\/]+$/ : /\/+$/, '') + '/' + relative;
 }
 
 function launcherFor(repository: Repository): {

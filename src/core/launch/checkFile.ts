@@ -1,8 +1,9 @@
 // Validates every train.py invocation of a launch.json, tasks.json or shell script and places each
 // problem (and each quick fix) on document offsets.
 import * as path from 'node:path';
-import type { Problem, ProblemCode, Severity } from './problems';
+import { PROBLEM_CODES, type Fix, type Problem, type ProblemCode, type Severity } from './problems';
 import { findInvocations, type FileKind, type Invocation, type SourceToken } from './scan';
+import { structureProblem } from './structure';
 import { validateArgs, type FileProbe } from './validate';
 
 export interface TextEdit {
@@ -32,18 +33,31 @@ export interface FileCheckOptions {
   /** The file's own folder (shell scripts resolve relative paths against it). */
   readonly fileDir?: string;
   readonly probe?: FileProbe | null;
+  /**
+   * Report a file that cannot be checked (not text, not JSON, empty, not an object) as an
+   * `invalid-file` error; default true. The editor turns it off: VS Code reports JSON syntax itself.
+   */
+  readonly structure?: boolean;
 }
 
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') {
-      line++;
-      lineStart = i + 1;
-    }
+/** 1-based line and column of document offsets, by binary search over the line starts (found once). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
   }
-  return { line, column: offset - lineStart + 1 };
+
+  at(offset: number): { line: number; column: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - this.starts[low] + 1 };
+  }
 }
 
 function resolveCwd(invocation: Invocation, kind: FileKind, options: FileCheckOptions): string | undefined {
@@ -88,6 +102,24 @@ function deletion(text: string, tokens: readonly SourceToken[], index: number, k
 /** Checks one file's text; problems are sorted by position. */
 export function checkText(text: string, kind: FileKind, options: FileCheckOptions = {}): FileProblem[] {
   const result: FileProblem[] = [];
+  const lines = new LineIndex(text);
+  const invalid = options.structure === false ? undefined : structureProblem(text, kind);
+  if (invalid) {
+    const from = lines.at(invalid.start);
+    const to = lines.at(invalid.end);
+    result.push({
+      code: 'invalid-file',
+      severity: PROBLEM_CODES['invalid-file'],
+      message: invalid.message,
+      start: invalid.start,
+      end: invalid.end,
+      line: from.line,
+      column: from.column,
+      endLine: to.line,
+      endColumn: to.column,
+      fixes: [],
+    });
+  }
   for (const invocation of findInvocations(text, kind)) {
     const tokens = invocation.args;
     const args = tokens.map((t) => substitute(t.value, options.workspaceFolder));
@@ -99,9 +131,33 @@ export function checkText(text: string, kind: FileKind, options: FileCheckOption
       ),
       { cwd: resolveCwd(invocation, kind, options), probe: options.probe },
     ).filter((p) => !(p.arg !== undefined && tokens[p.arg].dynamic && p.code !== 'multiple-params-override'));
-    for (const p of problems) result.push(place(text, kind, invocation, tokens, args, p));
+    // Problems may share a fix (one merge for every ignored --params_override): place it once.
+    const placed = new Map<Fix, PlacedFix | undefined>();
+    for (const p of problems) result.push(place(text, kind, invocation, tokens, args, p, lines, placed));
   }
   return result.sort((a, b) => a.start - b.start);
+}
+
+type PlacedFix = FileProblem['fixes'][number];
+
+function placeFix(
+  text: string,
+  kind: FileKind,
+  tokens: readonly SourceToken[],
+  args: readonly string[],
+  fix: Fix,
+): PlacedFix | undefined {
+  const edits: TextEdit[] = [];
+  for (const edit of fix.edits) {
+    const token = tokens[edit.arg];
+    if (edit.value === null) {
+      edits.push(deletion(text, tokens, edit.arg, kind));
+    } else {
+      if (!token.render || token.dynamic || args[edit.arg] !== token.value) return undefined;
+      edits.push({ start: token.start, end: token.end, text: token.render(edit.value) });
+    }
+  }
+  return { title: fix.title, edits };
 }
 
 function place(
@@ -111,6 +167,8 @@ function place(
   tokens: readonly SourceToken[],
   args: readonly string[],
   p: Problem,
+  lines: LineIndex,
+  placed: Map<Fix, PlacedFix | undefined>,
 ): FileProblem {
   const range =
     p.arg === undefined
@@ -118,23 +176,14 @@ function place(
       : args[p.arg] === tokens[p.arg].value
         ? tokenRange(tokens[p.arg], p.start, p.end)
         : { start: tokens[p.arg].start, end: tokens[p.arg].end };
-  const fixes = (p.fixes ?? [])
-    .map((fix) => {
-      const edits: TextEdit[] = [];
-      for (const edit of fix.edits) {
-        const token = tokens[edit.arg];
-        if (edit.value === null) {
-          edits.push(deletion(text, tokens, edit.arg, kind));
-        } else {
-          if (!token.render || token.dynamic || args[edit.arg] !== token.value) return undefined;
-          edits.push({ start: token.start, end: token.end, text: token.render(edit.value) });
-        }
-      }
-      return { title: fix.title, edits };
-    })
-    .filter((f): f is { title: string; edits: TextEdit[] } => !!f);
-  const from = lineColumn(text, range.start);
-  const to = lineColumn(text, range.end);
+  const fixes: PlacedFix[] = [];
+  for (const fix of p.fixes ?? []) {
+    if (!placed.has(fix)) placed.set(fix, placeFix(text, kind, tokens, args, fix));
+    const result = placed.get(fix);
+    if (result) fixes.push(result);
+  }
+  const from = lines.at(range.start);
+  const to = lines.at(range.end);
   return {
     code: p.code,
     severity: p.severity,

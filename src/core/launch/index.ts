@@ -11,5 +11,6 @@ export * from './problems';
 export * from './quote';
 export * from './scan';
 export * from './spec';
+export * from './structure';
 export * from './targets';
 export * from './validate';

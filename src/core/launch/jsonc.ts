@@ -12,6 +12,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
+import { MAX_JSON_DEPTH, tooDeepAt, withoutBom } from './structure';
 
 export type JsoncKind = 'launch' | 'tasks';
 
@@ -73,9 +74,21 @@ function position(text: string, offset: number): { line: number; column: number 
 
 /** Parses a launch.json/tasks.json text; throws JsoncParseError with line and column. */
 export function parseJsonc(text: string, file: string): Node | undefined {
-  if (stripComments(text).trim() === '') return undefined;
+  // A byte order mark is ignored, as VS Code and `validate` do; edits keep it.
+  const json = withoutBom(text);
+  if (stripComments(json).trim() === '') return undefined;
+  const deep = tooDeepAt(json);
+  if (deep !== undefined) {
+    const { line, column } = position(text, deep);
+    throw new JsoncParseError(
+      file,
+      line,
+      column,
+      `arrays and objects nest more than ${MAX_JSON_DEPTH} levels deep`,
+    );
+  }
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const root = parseTree(json, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const { line, column } = position(text, errors[0].offset);
     throw new JsoncParseError(file, line, column, printParseErrorCode(errors[0].error));
@@ -247,20 +260,86 @@ function appendMember(
   return edits;
 }
 
+/** The launch.json / tasks.json may not be written as asked; nothing was changed. */
+export class WriteRefusedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: 'symlink' | 'read-only' | 'not-a-file',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WriteRefusedError';
+  }
+}
+
+/** What writing `DIR/.vscode/launch.json` (or tasks.json) would touch. */
+export interface WriteTarget {
+  readonly file: string;
+  /** Symbolic links on the way (the `.vscode` folder, the file), each with where it leads. */
+  readonly links: readonly { readonly path: string; readonly target: string }[];
+  /** Permission bits of the existing file (undefined when it does not exist yet). */
+  readonly mode?: number;
+  readonly readOnly: boolean;
+}
+
+/** Looks at the file and folder a write would go to, without changing anything. */
+export async function inspectWriteTarget(folder: string, kind: JsoncKind): Promise<WriteTarget> {
+  const { promises: fsp, constants } = await import('node:fs');
+  const path = await import('node:path');
+  const dir = path.join(folder, '.vscode');
+  const file = path.join(dir, kind === 'launch' ? 'launch.json' : 'tasks.json');
+  const links: { path: string; target: string }[] = [];
+  for (const candidate of [dir, file]) {
+    const stat = await fsp.lstat(candidate).catch(() => undefined);
+    if (stat?.isSymbolicLink()) {
+      const target = await fsp
+        .realpath(candidate)
+        .catch(async () => path.resolve(path.dirname(candidate), await fsp.readlink(candidate)));
+      links.push({ path: candidate, target });
+    }
+  }
+  const stat = await fsp.stat(file).catch(() => undefined);
+  if (stat && !stat.isFile()) {
+    throw new WriteRefusedError(file, 'not-a-file', `${file} is not a regular file; nothing was written.`);
+  }
+  const writable = stat
+    ? (stat.mode & 0o222) !== 0 &&
+      (await fsp.access(file, constants.W_OK).then(
+        () => true,
+        () => false,
+      ))
+    : true;
+  return { file, links, mode: stat ? stat.mode & 0o7777 : undefined, readOnly: !writable };
+}
+
 /**
  * Upserts an entry into `DIR/.vscode/launch.json` or `tasks.json` on disk. The new text is written
- * to a temporary file and renamed over the old one, so a reader never sees half a file; a file that
- * does not parse is left untouched (JsoncParseError).
+ * to a temporary file with the old file's permissions and renamed over the old one, so a reader
+ * never sees half a file and a private (0600) file stays private. A file that does not parse is
+ * left untouched (JsoncParseError); so is a read-only one, and one reached through a symbolic link
+ * (the file or `.vscode`) unless `followLinks` (WriteRefusedError).
  */
 export async function upsertEntryInFolder(
   folder: string,
   kind: JsoncKind,
   entry: object,
-  options: { replace?: boolean } = {},
+  options: { replace?: boolean; followLinks?: boolean } = {},
 ): Promise<UpsertResult & { file: string }> {
   const { promises: fsp } = await import('node:fs');
   const path = await import('node:path');
-  const file = path.join(folder, '.vscode', kind === 'launch' ? 'launch.json' : 'tasks.json');
+  const target = await inspectWriteTarget(folder, kind);
+  const file = target.file;
+  if (target.readOnly) {
+    throw new WriteRefusedError(file, 'read-only', `${file} is read-only; nothing was written.`);
+  }
+  if (target.links.length > 0 && !options.followLinks) {
+    const link = target.links[0];
+    throw new WriteRefusedError(
+      file,
+      'symlink',
+      `${link.path} is a symbolic link to ${link.target}; not writing through it. Nothing was written.`,
+    );
+  }
   let text = '';
   try {
     text = await fsp.readFile(file, 'utf8');
@@ -269,8 +348,16 @@ export async function upsertEntryInFolder(
   }
   const result = upsertEntry(text, kind, entry, { replace: options.replace, file });
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fsp.writeFile(temp, result.text, 'utf8');
-  await fsp.rename(temp, file);
+  // Through a link, the link stays and the file it leads to is replaced.
+  const real = await fsp.realpath(file).catch(() => file);
+  const temp = `${real}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fsp.writeFile(temp, result.text, { encoding: 'utf8', mode: target.mode ?? 0o666, flag: 'wx' });
+    if (target.mode !== undefined) await fsp.chmod(temp, target.mode);
+    await fsp.rename(temp, real);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
   return { ...result, file };
 }

@@ -3,6 +3,7 @@
 export type Severity = 'error' | 'warning' | 'info';
 
 export const PROBLEM_CODES = {
+  'invalid-file': 'error',
   'missing-experiment': 'error',
   'missing-mode': 'error',
   'missing-model-dir': 'error',

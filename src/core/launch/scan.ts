@@ -3,6 +3,7 @@
 // character the document offset it came from, so that problems land on exact ranges.
 import { findNodeAtLocation, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { quoteBash } from './quote';
+import { tooDeepAt, withoutBom } from './structure';
 
 export type FileKind = 'launch' | 'tasks' | 'shell';
 
@@ -42,8 +43,11 @@ export function detectKind(fileName: string): FileKind | undefined {
 
 export function findInvocations(text: string, kind: FileKind): Invocation[] {
   if (kind === 'shell') return shellInvocations(text, 0, text.length);
+  // A byte order mark is read as VS Code reads it (ignored); nesting too deep to parse has nothing to find.
+  const json = withoutBom(text);
+  if (tooDeepAt(json) !== undefined) return [];
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true });
+  const root = parseTree(json, errors, { allowTrailingComma: true });
   if (!root) return [];
   const list = findNodeAtLocation(root, [kind === 'launch' ? 'configurations' : 'tasks']);
   if (!list || list.type !== 'array') return [];

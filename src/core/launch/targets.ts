@@ -1,7 +1,7 @@
 // Renders one TrainSpec into each place a user launches from: a VS Code launch.json configuration,
 // a tasks.json shell task, a terminal command per shell, a Cloud TPU VM command and a Vertex AI
 // CustomJob spec.
-import { stringify as stringifyYaml } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import { envPrefix, joinCommand, quoteBash, type Shell } from './quote';
 import { problem, type Problem } from './problems';
 import { launcherArgs, specArgs, specArgv, type TrainSpec } from './spec';
@@ -186,7 +186,24 @@ export function toVertexCustomJob(spec: TrainSpec, options: VertexOptions): stri
   if (replicas > 1) pools.push({ machineSpec, replicaCount: replicas - 1, containerSpec });
   const name = options.displayName ?? `${spec.experiment.replace(/\//g, '-')}-${spec.mode}`;
   const header = `# gcloud ai custom-jobs create --region=REGION --display-name=${quoteBash(name)} --config=THIS_FILE\n`;
-  return header + stringifyYaml({ workerPoolSpecs: pools }, { lineWidth: 0 });
+  const doc = new Document({ workerPoolSpecs: pools });
+  // A tab or control character in a plain scalar is not YAML every reader accepts (PyYAML, which
+  // gcloud uses, refuses the tab): such strings are double-quoted with escapes.
+  visit(doc, {
+    Scalar(_, node) {
+      if (isScalar(node) && typeof node.value === 'string' && hasControlCharacter(node.value))
+        node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return header + doc.toString({ lineWidth: 0 });
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** Cloud targets cannot read the local disk: model_dir, checkpoint and data must be gs:// (or similar). */

@@ -200,31 +200,29 @@ export function validateArgs(args: readonly string[], context: ValidationContext
       .filter(Boolean)
       .join(',');
     const mergeable = parsed.every((p) => !p.error);
-    overrideFlags.slice(0, -1).forEach((flag) =>
+    // One fix object shared by every ignored flag: a fix lists all the flags, so one per problem
+    // would make memory grow with the square of the number of flags.
+    const merge: Fix | undefined = mergeable
+      ? {
+          title: 'Merge into one --params_override',
+          edits: [
+            ...overrideFlags.slice(0, -1).map((f) => ({ arg: f.arg, value: null })),
+            ...(lastFlag.valueArg !== lastFlag.arg
+              ? overrideFlags.slice(0, -1).map((f) => ({ arg: f.valueArg, value: null }))
+              : []),
+            { arg: lastFlag.valueArg, value: withFlagValue(args, lastFlag, merged) },
+          ],
+        }
+      : undefined;
+    for (const flag of overrideFlags.slice(0, -1)) {
       problems.push(
         problem(
           'multiple-params-override',
           'Only the last --params_override counts; this one is ignored. Put every override in one comma-separated --params_override.',
-          {
-            ...valueRange(flag),
-            fixes: mergeable
-              ? [
-                  {
-                    title: 'Merge into one --params_override',
-                    edits: [
-                      ...overrideFlags.slice(0, -1).map((f) => ({ arg: f.arg, value: null })),
-                      ...(lastFlag.valueArg !== lastFlag.arg
-                        ? overrideFlags.slice(0, -1).map((f) => ({ arg: f.valueArg, value: null }))
-                        : []),
-                      { arg: lastFlag.valueArg, value: withFlagValue(args, lastFlag, merged) },
-                    ],
-                  },
-                ]
-              : undefined,
-          },
+          { ...valueRange(flag), fixes: merge ? [merge] : undefined },
         ),
-      ),
-    );
+      );
+    }
   }
   overrideFlags.forEach((flag, index) => {
     const error = parsed[index].error;

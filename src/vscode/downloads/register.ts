@@ -16,6 +16,7 @@ import {
   type CacheEntry,
   type DownloadKind,
 } from '../../core/download';
+import { refuseUntrusted } from '../trust';
 import { manageCache } from './manageCache';
 import { targetModel } from './pickModel';
 import { cacheOptions, cacheRoot, WATCHED_SETTINGS } from './settings';
@@ -75,10 +76,7 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
     void vscode.commands.executeCommand('setContext', 'modelGarden.downloading', cache.active().length > 0);
 
   async function download(model: CatalogModel, kind: DownloadKind): Promise<CacheEntry | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(UNTRUSTED);
-      return undefined;
-    }
+    if (!vscode.workspace.isTrusted) return refuseUntrusted('downloads.download', UNTRUSTED);
     try {
       cache.urlFor(model.id, kind);
     } catch (error) {
@@ -152,7 +150,10 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
 
   async function confirmRemove(label: string, bytes: number): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Deleting downloads is disabled in Restricted Mode.');
+      refuseUntrusted(
+        'downloads.delete',
+        'Deleting downloads is disabled in Restricted Mode. Trust the workspace to manage the cache.',
+      );
       return false;
     }
     const choice = await vscode.window.showWarningMessage(

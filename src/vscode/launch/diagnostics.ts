@@ -77,6 +77,8 @@ export class LaunchDiagnostics implements vscode.Disposable {
       fileDir: local ? path.dirname(document.uri.fsPath) : undefined,
       // Paths are only looked up on disk in a trusted workspace.
       probe: local && vscode.workspace.isTrusted ? nodeProbe : null,
+      // VS Code reports JSON syntax itself, and a launch.json being typed is often briefly invalid.
+      structure: false,
     });
     this.problems.set(document.uri.toString(), problems);
     this.collection.set(

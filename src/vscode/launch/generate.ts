@@ -6,6 +6,7 @@ import {
   buildSpec,
   cloudPathProblems,
   EntryExistsError,
+  inspectWriteTarget,
   JsoncParseError,
   LaunchBuildError,
   specArgs,
@@ -22,6 +23,7 @@ import {
   type Shell,
   type TrainSpec,
 } from '../../core/launch';
+import { refuseUntrusted } from '../trust';
 import { findRepository } from './repository';
 import type { LaunchAnswers } from './wizard';
 
@@ -90,10 +92,10 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   const target = answers.target!;
   const writes = target === 'launch' || target === 'task';
   if ((writes || target === 'terminal') && !vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(
-      'Model Garden: writing configurations and running commands is disabled in a restricted workspace.',
+    return refuseUntrusted(
+      writes ? 'launch.write' : 'launch.terminal',
+      'Model Garden: writing configurations and running commands is disabled in Restricted Mode; trust the workspace to use them.',
     );
-    return undefined;
   }
   const folder = writes ? await chooseFolder(answers) : vscode.workspace.workspaceFolders?.[0];
   if (writes && !folder) {
@@ -162,6 +164,8 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
       );
       await vscode.workspace.applyEdit(edit);
     } else {
+      if (uri.scheme === 'file' && !(await mayWrite(folder!.uri.fsPath, kind, answers.name!)))
+        return undefined;
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder!.uri, '.vscode'));
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(result.text));
     }
@@ -216,3 +220,32 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   terminal.sendText(line, true);
   return { target, text: line, problems };
 }
+
+/**
+ * False (after telling the user) when the file is read-only or not a file, or is reached through a
+ * symbolic link the user does not want to write through (asked in a modal dialog).
+ */
+async function mayWrite(folder: string, kind: 'launch' | 'tasks', name: string): Promise<boolean> {
+  let target;
+  try {
+    target = await inspectWriteTarget(folder, kind);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Model Garden: ${(error as Error).message}`);
+    return false;
+  }
+  if (target.readOnly) {
+    void vscode.window.showErrorMessage(`Model Garden: ${target.file} is read-only; nothing was written.`);
+    return false;
+  }
+  for (const link of target.links) {
+    const choice = await vscode.window.showWarningMessage(
+      `${link.path} is a symbolic link to ${link.target}. Write "${name}" through it?`,
+      { modal: true },
+      WRITE_THROUGH_LINK,
+    );
+    if (choice !== WRITE_THROUGH_LINK) return false;
+  }
+  return true;
+}
+
+const WRITE_THROUGH_LINK = 'Write Through Link';

@@ -3,6 +3,7 @@
 // and hovers for train.py invocations in launch.json, tasks.json and shell scripts.
 import * as vscode from 'vscode';
 import { modelIdOf } from '../catalog/nodes';
+import { refuseUntrusted } from '../trust';
 import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
 import { generate, type GenerateResult } from './generate';
 import {
@@ -91,10 +92,10 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
       'modelGarden.launch.runInTerminal',
       (first?: unknown, second?: unknown) => {
         if (!vscode.workspace.isTrusted) {
-          void vscode.window.showWarningMessage(
-            'Model Garden: running commands is disabled in a restricted workspace.',
+          return refuseUntrusted(
+            'launch.terminal',
+            'Model Garden: running commands is disabled in Restricted Mode; trust the workspace to run them.',
           );
-          return undefined;
         }
         return run(first, second, 'terminal');
       },

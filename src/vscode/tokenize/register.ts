@@ -11,7 +11,14 @@ import { cacheRoot } from '../downloads/settings';
 import { TokenizeClient, TokenizeError, type Tokenized } from './client';
 import { Debounced } from './debounce';
 import type { TokenizerInfo } from './protocol';
-import { hoverMarkdown, TokenDecorations, tokenAt, tokenViews, type TokenView } from './view';
+import {
+  hoverMarkdown,
+  TokenDecorations,
+  tokenAt,
+  tokenViews,
+  type PassedDecorations,
+  type TokenView,
+} from './view';
 
 const MAX_SEQ_SETTING = 'modelGarden.tokenization.maxSeqLength';
 const SPEC_KEY = 'modelGarden.tokenization.tokenizer';
@@ -28,6 +35,11 @@ export interface TokenizationApi {
   statusText(): string | undefined;
   /** Resolves when no tokenization or status update is pending. */
   idle(): Promise<void>;
+  /**
+   * The ranges last passed to `setDecorations` for a document, by decoration type; recorded only
+   * when the extension runs in Test mode (undefined otherwise).
+   */
+  decorationsPassed(uri: vscode.Uri): PassedDecorations | undefined;
 }
 
 interface DocumentView {
@@ -40,6 +52,7 @@ interface DocumentView {
 
 export function registerTokenization(context: vscode.ExtensionContext): TokenizationApi {
   const decorations = new TokenDecorations();
+  decorations.recording = context.extensionMode === vscode.ExtensionMode.Test;
   const client = new TokenizeClient(path.join(context.extensionPath, 'dist', 'tokenizeWorker.js'));
   const views = new Map<string, DocumentView>();
   const status = vscode.window.createStatusBarItem(
@@ -342,6 +355,7 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
       return doc ? hover(doc, position) : undefined;
     },
     statusText: () => (status.text ? status.text : undefined),
+    decorationsPassed: (uri) => decorations.passed.get(uri.toString()),
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },

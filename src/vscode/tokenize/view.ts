@@ -17,7 +17,19 @@ export interface TokenView {
   readonly overflow: boolean;
 }
 
+export type DecorationName = 'even' | 'odd' | 'unk' | 'continuation' | 'overflow' | 'marker';
+
+/** The ranges last passed to `setDecorations` for one editor, by decoration type. */
+export type PassedDecorations = Readonly<Record<DecorationName, readonly vscode.Range[]>>;
+
 export class TokenDecorations implements vscode.Disposable {
+  /**
+   * Record what is passed to `setDecorations` (by document), so tests check the drawing itself
+   * rather than the token list; on only when the extension runs in Test mode.
+   */
+  recording = false;
+  readonly passed = new Map<string, PassedDecorations>();
+
   readonly even = vscode.window.createTextEditorDecorationType({
     backgroundColor: 'rgba(86, 156, 214, 0.22)',
     borderRadius: '2px',
@@ -53,6 +65,23 @@ export class TokenDecorations implements vscode.Disposable {
     return [this.even, this.odd, this.unk, this.continuation, this.overflow, this.marker];
   }
 
+  private set(
+    editor: vscode.TextEditor,
+    ranges: ReadonlyMap<vscode.TextEditorDecorationType, readonly vscode.DecorationOptions[]>,
+  ): void {
+    for (const [type, options] of ranges) editor.setDecorations(type, [...options]);
+    if (!this.recording) return;
+    const of = (type: vscode.TextEditorDecorationType) => (ranges.get(type) ?? []).map((o) => o.range);
+    this.passed.set(editor.document.uri.toString(), {
+      even: of(this.even),
+      odd: of(this.odd),
+      unk: of(this.unk),
+      continuation: of(this.continuation),
+      overflow: of(this.overflow),
+      marker: of(this.marker),
+    });
+  }
+
   apply(editor: vscode.TextEditor, tokens: readonly TokenView[], maxSeqLength: number): void {
     const doc = editor.document;
     const ranges = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>(
@@ -75,11 +104,11 @@ export class TokenDecorations implements vscode.Disposable {
         }
       }
     }
-    for (const [type, options] of ranges) editor.setDecorations(type, options);
+    this.set(editor, ranges);
   }
 
   clear(editor: vscode.TextEditor): void {
-    for (const d of this.all()) editor.setDecorations(d, []);
+    this.set(editor, new Map(this.all().map((d) => [d, []])));
   }
 
   dispose(): void {
