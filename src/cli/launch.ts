@@ -33,7 +33,8 @@ import { UsageError, type CliIo } from './io';
 
 export const usage =
   'model-garden launch --model ID --source checkpoint|hub [--checkpoint PATH] --experiment E --mode M --model-dir DIR ' +
-  '[--config-file F]... [--override k=v]... [--train-data P] [--eval-data P] [--vocab-file P] [--gpus N | --tpu NAME | --workers N] ' +
+  '[--config-file F]... [--override k=v]... [--train-data P] [--eval-data P] [--vocab-file P] [--class-names A,B] [--num-classes N] ' +
+  '[--experiment-config default|none] [--gpus N | --tpu NAME | --workers N] ' +
   '[--repo DIR] [--layout program|module] [--target shell|powershell|cmd|launch|task|vertex|tpu] [--json] [--write DIR --name NAME [--replace]]';
 
 const OPTIONS = {
@@ -51,6 +52,8 @@ const OPTIONS = {
   'eval-data': { type: 'string' },
   'vocab-file': { type: 'string' },
   'class-names': { type: 'string' },
+  'num-classes': { type: 'string' },
+  'experiment-config': { type: 'string' },
   gpus: { type: 'string' },
   tpu: { type: 'string' },
   workers: { type: 'string' },
@@ -137,6 +140,12 @@ function distribution(values: {
   return gpus ? { kind: 'gpu', count: gpus } : { kind: 'cpu' };
 }
 
+function experimentConfig(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === 'default') return undefined;
+  if (value === 'none') return false;
+  throw new UsageError('--experiment-config takes default or none');
+}
+
 /** Builds the spec the command line describes; shared by the CLI tests. */
 export function specFromArgs(argv: string[]): {
   spec: TrainSpec;
@@ -192,6 +201,8 @@ export function specFromArgs(argv: string[]): {
       evalData: values['eval-data'],
       vocabFile: values['vocab-file'],
       classNames: values['class-names']?.split(',').filter(Boolean),
+      numClasses: count(values['num-classes'], 'num-classes'),
+      experimentConfig: experimentConfig(values['experiment-config']),
       distribution: distribution(values),
       configFiles: values['config-file'],
       extraOverrides,
