@@ -304,8 +304,14 @@ export function classifyTf2(
   return result;
 }
 
-/** Classifies TF2 keys outside `layer_with_weights-N`: optimizer, counters, heads, object graph. */
-export function classifyObjectKey(key: string): ClassifiedKey {
+/**
+ * Classifies TF2 keys outside `layer_with_weights-N`: optimizer, counters, heads, object graph.
+ * `fullName` (from the object graph) names the heads of the Model Garden's fine-tuning models:
+ * BertSpanLabeler and BertTokenClassifier both call their dense layer `predictions/transform/logits`;
+ * the span labeler nests it in a SpanLabeling layer (`…/layer_with_weights-1/layer_with_weights-0/`),
+ * the token classifier holds it directly (`…/layer_with_weights-1/`).
+ */
+export function classifyObjectKey(key: string, fullName?: string): ClassifiedKey {
   const opt = optimizerOf(key);
   if (opt) return opt;
   if (key === '_CHECKPOINTABLE_OBJECT_GRAPH') return { key, kind: 'graph' };
@@ -321,6 +327,10 @@ export function classifyObjectKey(key: string): ClassifiedKey {
   if (/classif|sentence_prediction/.test(key)) return { key, kind: 'head', head: 'classifier' };
   if (/span_labeling|squad/.test(key)) return { key, kind: 'head', head: 'span' };
   if (/tagging/.test(key)) return { key, kind: 'head', head: 'tagging' };
+  if (fullName && /^predictions\/transform\/logits\/(kernel|bias)$/.test(fullName)) {
+    const nested = (key.match(/layer_with_weights-\d+\//g) ?? []).length >= 2;
+    return { key, kind: 'head', head: nested ? 'span' : 'tagging' };
+  }
   if (/generator/.test(key)) return { key, kind: 'generator' };
   return { key, kind: 'other' };
 }
@@ -363,7 +373,10 @@ export function classifyKeys(
     const fromKeras = keras.find((c) => c?.key === e.key && c.kind === 'weight');
     keys.set(
       e.key,
-      (tf2.size >= kerasWeights ? fromTf2 : fromKeras) ?? fromTf2 ?? fromKeras ?? classifyObjectKey(e.key),
+      (tf2.size >= kerasWeights ? fromTf2 : fromKeras) ??
+        fromTf2 ??
+        fromKeras ??
+        classifyObjectKey(e.key, fullNames?.get(e.key)),
     );
   }
   if (tf2.size > 0 && tf2.size >= kerasWeights) {
