@@ -206,7 +206,8 @@ export function specFromArgs(argv: string[]): {
       distribution: distribution(values),
       configFiles: values['config-file'],
       extraOverrides,
-      repository: { layout, root: repoRoot },
+      // A Vertex AI container has the pip package only (no checkout, no shipped YAML).
+      repository: values.target === 'vertex' ? { layout: 'module' } : { layout, root: repoRoot },
       python: values.python,
     });
     return { ...result, values };
@@ -236,7 +237,7 @@ function render(spec: TrainSpec, target: Target, values: Record<string, unknown>
       });
     case 'vertex':
       return toVertexCustomJob(spec, {
-        imageUri: (values.image as string | undefined) ?? 'IMAGE_URI_WITH_TF_MODELS_OFFICIAL',
+        imageUri: values.image as string | undefined,
         replicaCount: spec.overrides.some(
           (o) => o.key === 'runtime.distribution_strategy' && o.value === 'multi_worker_mirrored',
         )
@@ -258,7 +259,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       cwd: spec.cwd && path.isAbsolute(spec.cwd) ? spec.cwd : undefined,
       modelId: spec.modelId,
     }),
-    ...(target === 'vertex' || target === 'tpu' ? cloudPathProblems(spec) : []),
+    ...(target === 'vertex' || target === 'tpu'
+      ? cloudPathProblems(spec, { configFiles: target === 'vertex' })
+      : []),
   ];
   if (values.write !== undefined) {
     if (target !== 'launch' && target !== 'task' && target !== 'shell') {

@@ -104,7 +104,11 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   const repository = await findRepository(folder);
   let built: BuildResult;
   try {
-    built = build(answers, writes ? repository.forConfig : repository.forTerminal);
+    built = build(
+      answers,
+      // A Vertex AI container has the pip package only (no checkout, no shipped YAML).
+      target === 'vertex' ? { layout: 'module' } : writes ? repository.forConfig : repository.forTerminal,
+    );
   } catch (error) {
     if (error instanceof LaunchBuildError) {
       void vscode.window.showErrorMessage(`Model Garden: ${error.message}`);
@@ -172,11 +176,10 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   }
 
   if (target === 'vertex' || target === 'tpu') {
-    const cloud = [...problems, ...cloudPathProblems(spec)];
+    const cloud = [...problems, ...cloudPathProblems(spec, { configFiles: target === 'vertex' })];
     const text =
       target === 'vertex'
         ? toVertexCustomJob(spec, {
-            imageUri: 'IMAGE_URI_WITH_TF_MODELS_OFFICIAL',
             replicaCount:
               spec.overrides.find((o) => o.key === 'runtime.distribution_strategy')?.value ===
                 'multi_worker_mirrored' && answers.distribution?.kind === 'multi-worker'
