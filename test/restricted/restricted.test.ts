@@ -37,6 +37,7 @@ describe('restricted mode', () => {
       model: 'bert_en_uncased_L-12_H-768_A-12',
       source: 'hub',
       experiment: 'bert/sentence_prediction',
+      numClasses: 3,
       mode: 'train',
       distribution: { kind: 'cpu' },
       modelDir: '/tmp/mg-restricted-out',
@@ -53,6 +54,27 @@ describe('restricted mode', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(vscode.window.terminals.length, terminals, 'a terminal was opened in Restricted Mode');
+  });
+
+  it('Resolve Configuration runs no Python: no code lens, and the command refuses', async () => {
+    const script = path.join(workspaceRoot(), 'resolve-restricted.sh');
+    fs.writeFileSync(script, 'python3 train.py --experiment=bert/squad --mode=train --model_dir=/tmp/o\n');
+    try {
+      const uri = vscode.Uri.file(script);
+      await vscode.workspace.openTextDocument(uri);
+      const lenses =
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ??
+        [];
+      assert.ok(!lenses.some((l) => l.command?.title === 'Resolve Configuration'), 'no Resolve lens');
+      const outcome = await vscode.commands.executeCommand('modelGarden.launch.resolveConfiguration', uri, 0);
+      assert.equal(outcome, undefined);
+      assert.ok(
+        !vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'model-garden-resolved'),
+        'no resolved configuration shown',
+      );
+    } finally {
+      fs.rmSync(script, { force: true });
+    }
   });
 
   it('downloads nothing', async function () {

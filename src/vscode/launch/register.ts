@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { modelIdOf } from '../catalog/nodes';
 import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
 import { generate, type GenerateResult } from './generate';
+import { registerResolve } from './resolve';
 import {
   ANSWERS_KEY,
   askMissing,
@@ -26,6 +27,10 @@ const ANSWER_KEYS = new Set([
   'trainData',
   'evalData',
   'vocabFile',
+  'numClasses',
+  'experimentConfig',
+  'configFiles',
+  'overrides',
   'name',
   'folder',
   'replace',
@@ -104,4 +109,5 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
     }),
     vscode.languages.registerHoverProvider(SELECTOR, new LaunchHover()),
   );
+  registerResolve(context, SELECTOR);
 }
