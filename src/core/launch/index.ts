@@ -13,6 +13,7 @@ export * from './paramsOverride';
 export * from './problems';
 export * from './pyyaml';
 export * from './quote';
+export * from './resolve';
 export * from './scan';
 export * from './spec';
 export * from './targets';
