@@ -43,7 +43,14 @@ async function main() {
   const server = await startCodeServer({
     workspace,
     logFile,
-    settings: { 'security.workspace.trust.enabled': restricted, 'extensions.autoCheckUpdates': false },
+    settings: {
+      'security.workspace.trust.enabled': restricted,
+      'extensions.autoCheckUpdates': false,
+      // The oracle venv's Python (real TensorFlow and tf-models-official) for launch tests.
+      ...(process.env.MODEL_GARDEN_ORACLE_PYTHON
+        ? { 'modelGarden.python': process.env.MODEL_GARDEN_ORACLE_PYTHON }
+        : {}),
+    },
     trust: restricted,
     ...(installedDir ? { extensionsDir: installedDir } : {}),
   });

@@ -34,7 +34,8 @@ import { UsageError, type CliIo } from './io';
 
 export const usage =
   'model-garden launch --model ID --source checkpoint|hub [--checkpoint PATH] --experiment E --mode M --model-dir DIR ' +
-  '[--config-file F]... [--override k=v]... [--train-data P] [--eval-data P] [--vocab-file P] [--gpus N | --tpu NAME | --workers N] ' +
+  '[--config-file F]... [--override k=v]... [--train-data P] [--eval-data P] [--vocab-file P] [--class-names A,B] [--num-classes N] ' +
+  '[--experiment-config default|none] [--gpus N | --tpu NAME | --workers N] ' +
   '[--repo DIR] [--layout program|module] [--target shell|powershell|cmd|launch|task|vertex|tpu] [--json] [--write DIR --name NAME [--replace]]';
 
 const OPTIONS = {
@@ -52,6 +53,8 @@ const OPTIONS = {
   'eval-data': { type: 'string' },
   'vocab-file': { type: 'string' },
   'class-names': { type: 'string' },
+  'num-classes': { type: 'string' },
+  'experiment-config': { type: 'string' },
   gpus: { type: 'string' },
   tpu: { type: 'string' },
   workers: { type: 'string' },
@@ -138,6 +141,12 @@ function distribution(values: {
   return gpus ? { kind: 'gpu', count: gpus } : { kind: 'cpu' };
 }
 
+function experimentConfig(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === 'default') return undefined;
+  if (value === 'none') return false;
+  throw new UsageError('--experiment-config takes default or none');
+}
+
 /** Builds the spec the command line describes; shared by the CLI tests. */
 export function specFromArgs(argv: string[]): {
   spec: TrainSpec;
@@ -193,10 +202,13 @@ export function specFromArgs(argv: string[]): {
       evalData: values['eval-data'],
       vocabFile: values['vocab-file'],
       classNames: values['class-names']?.split(',').filter(Boolean),
+      numClasses: count(values['num-classes'], 'num-classes'),
+      experimentConfig: experimentConfig(values['experiment-config']),
       distribution: distribution(values),
       configFiles: values['config-file'],
       extraOverrides,
-      repository: { layout, root: repoRoot },
+      // A Vertex AI container has the pip package only (no checkout, no shipped YAML).
+      repository: values.target === 'vertex' ? { layout: 'module' } : { layout, root: repoRoot },
       python: values.python,
     });
     return { ...result, values };
@@ -226,7 +238,7 @@ function render(spec: TrainSpec, target: Target, values: Record<string, unknown>
       });
     case 'vertex':
       return toVertexCustomJob(spec, {
-        imageUri: (values.image as string | undefined) ?? 'IMAGE_URI_WITH_TF_MODELS_OFFICIAL',
+        imageUri: values.image as string | undefined,
         replicaCount: spec.overrides.some(
           (o) => o.key === 'runtime.distribution_strategy' && o.value === 'multi_worker_mirrored',
         )
@@ -248,7 +260,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       cwd: spec.cwd && path.isAbsolute(spec.cwd) ? spec.cwd : undefined,
       modelId: spec.modelId,
     }),
-    ...(target === 'vertex' || target === 'tpu' ? cloudPathProblems(spec) : []),
+    ...(target === 'vertex' || target === 'tpu'
+      ? cloudPathProblems(spec, { configFiles: target === 'vertex' })
+      : []),
   ];
   if (values.write !== undefined) {
     if (target !== 'launch' && target !== 'task' && target !== 'shell') {

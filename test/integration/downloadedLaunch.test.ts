@@ -66,6 +66,7 @@ describe('downloaded checkpoint to launch command', function () {
       model: MODEL,
       source: 'checkpoint',
       experiment: 'bert/sentence_prediction',
+      numClasses: 3,
       mode: 'train',
       distribution: { kind: 'cpu' },
       target: 'copy',

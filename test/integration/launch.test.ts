@@ -122,6 +122,7 @@ describe('launch configurations in VS Code', () => {
         source: 'checkpoint',
         checkpoint: 'gs://tf_model_garden/nlp/bert/uncased_L-12_H-768_A-12/bert_model.ckpt',
         experiment: 'bert/sentence_prediction',
+        numClasses: 3,
         mode: 'train',
         distribution: { kind: 'cpu' },
         modelDir: '/tmp/mg-out',

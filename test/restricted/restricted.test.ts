@@ -37,6 +37,7 @@ describe('restricted mode', () => {
       model: 'bert_en_uncased_L-12_H-768_A-12',
       source: 'hub',
       experiment: 'bert/sentence_prediction',
+      numClasses: 3,
       mode: 'train',
       distribution: { kind: 'cpu' },
       modelDir: '/tmp/mg-restricted-out',
@@ -80,6 +81,27 @@ describe('restricted mode', () => {
     assert.equal(command, undefined);
     assert.equal(cli.pathMutator(), undefined);
     assert.equal(fs.existsSync(path.join(cli.binDir, 'model-garden')), false);
+  });
+
+  it('Resolve Configuration runs no Python: no code lens, and the command refuses', async () => {
+    const script = path.join(workspaceRoot(), 'resolve-restricted.sh');
+    fs.writeFileSync(script, 'python3 train.py --experiment=bert/squad --mode=train --model_dir=/tmp/o\n');
+    try {
+      const uri = vscode.Uri.file(script);
+      await vscode.workspace.openTextDocument(uri);
+      const lenses =
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ??
+        [];
+      assert.ok(!lenses.some((l) => l.command?.title === 'Resolve Configuration'), 'no Resolve lens');
+      const outcome = await vscode.commands.executeCommand('modelGarden.launch.resolveConfiguration', uri, 0);
+      assert.equal(outcome, undefined);
+      assert.ok(
+        !vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'model-garden-resolved'),
+        'no resolved configuration shown',
+      );
+    } finally {
+      fs.rmSync(script, { force: true });
+    }
   });
 
   it('downloads nothing', async function () {

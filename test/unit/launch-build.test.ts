@@ -546,7 +546,11 @@ describe('launch: targets', () => {
 
   it('Vertex AI: a CustomJobSpec whose container runs the trainer with the same flags', () => {
     const job = parseYaml(
-      toVertexCustomJob(spec, { imageUri: 'us-docker.pkg.dev/p/r/tfm:1', replicaCount: 3 }),
+      toVertexCustomJob(spec, {
+        imageUri: 'us-docker.pkg.dev/p/r/tfm:1',
+        replicaCount: 3,
+        tfModelsOfficial: null,
+      }),
     ) as {
       workerPoolSpecs: {
         machineSpec: { acceleratorCount: number };

@@ -339,10 +339,18 @@ describe('launch: validation rules', () => {
     assert.ok(
       !build('bert_en_cased_L-12_H-768_A-12', { checkpoint: 'gs://b/c' }).includes('checkpoint-path-unset'),
     );
+    // The installed package (module layout, no checkout) ships no YAML: none is written, and naming one warns.
     assert.ok(
-      build('bert_en_cased_L-12_H-768_A-12', { checkpoint: 'x', repository: { layout: 'module' } }).includes(
+      !build('bert_en_cased_L-12_H-768_A-12', { checkpoint: 'x', repository: { layout: 'module' } }).includes(
         'config-files-need-repository',
       ),
+    );
+    assert.ok(
+      build('bert_en_cased_L-12_H-768_A-12', {
+        checkpoint: 'x',
+        repository: { layout: 'module' },
+        configFiles: ['configs/experiments/squad_v1.yaml'],
+      }).includes('config-files-need-repository'),
     );
     assert.ok(
       !build('bert_en_cased_L-12_H-768_A-12', {

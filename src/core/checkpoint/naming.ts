@@ -358,8 +358,14 @@ export function classifyTf2(
   return result;
 }
 
-/** Classifies TF2 keys outside `layer_with_weights-N`: optimizer, counters, heads, object graph. */
-export function classifyObjectKey(key: string): ClassifiedKey {
+/**
+ * Classifies TF2 keys outside `layer_with_weights-N`: optimizer, counters, heads, object graph.
+ * `fullName` (from the object graph) names the heads of the Model Garden's fine-tuning models:
+ * BertSpanLabeler and BertTokenClassifier both call their dense layer `predictions/transform/logits`;
+ * the span labeler nests it in a SpanLabeling layer (`…/layer_with_weights-1/layer_with_weights-0/`),
+ * the token classifier holds it directly (`…/layer_with_weights-1/`).
+ */
+export function classifyObjectKey(key: string, fullName?: string): ClassifiedKey {
   const opt = optimizerOf(key);
   if (opt) return opt;
   if (key === '_CHECKPOINTABLE_OBJECT_GRAPH') return { key, kind: 'graph' };
@@ -393,6 +399,10 @@ export function classifyObjectKey(key: string): ClassifiedKey {
   if (/classif|sentence_prediction/.test(key)) return { key, kind: 'head', head: 'classifier' };
   if (/span_labeling|squad/.test(key)) return { key, kind: 'head', head: 'span' };
   if (/tagging/.test(key)) return { key, kind: 'head', head: 'tagging' };
+  if (fullName && /^predictions\/transform\/logits\/(kernel|bias)$/.test(fullName)) {
+    const nested = (key.match(/layer_with_weights-\d+\//g) ?? []).length >= 2;
+    return { key, kind: 'head', head: nested ? 'span' : 'tagging' };
+  }
   if (/generator/.test(key)) return { key, kind: 'generator' };
   return { key, kind: 'other' };
 }
@@ -486,7 +496,7 @@ export function classifyKeys(
     const fromTf2 = tf2.get(e.key);
     const k = keras[i];
     const fromKeras = k && k.canonical !== undefined ? k : undefined;
-    const byObject = classifyObjectKey(e.key);
+    const byObject = classifyObjectKey(e.key, fullNames?.get(e.key));
     keys.set(
       e.key,
       (tf2.size >= kerasWeights ? fromTf2 : fromKeras) ??

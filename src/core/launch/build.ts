@@ -17,12 +17,22 @@ export interface LocalCheckpoint {
   readonly encoder?: EncoderConfig;
 }
 
-/** Where the Model Garden code lives. */
+/**
+ * Where the Model Garden code lives: a tensorflow/models checkout (`root`, or the working folder with
+ * the `program` layout), or, with the `module` layout and no root, the installed `tf-models-official`
+ * package, which ships no YAML (official/nlp/configs holds Python only), so nothing under
+ * configs/ is written and the encoder and dataset settings become overrides instead.
+ */
 export interface Repository {
   /** The tensorflow/models checkout root (may be a VS Code variable such as `${workspaceFolder}`). */
   readonly root?: string;
   /** `program` runs official/nlp/train.py from official/nlp as the docs do; `module` runs `-m official.nlp.train`. */
   readonly layout: 'program' | 'module';
+}
+
+/** Whether the shipped official/nlp/configs/*.yaml files exist for this repository choice. */
+export function hasShippedConfigs(repository: Repository): boolean {
+  return repository.layout === 'program' || repository.root !== undefined;
 }
 
 export interface BuildOptions {
@@ -41,6 +51,13 @@ export interface BuildOptions {
   readonly vocabFile?: string;
   /** Label names for `bert/tagging`. */
   readonly classNames?: readonly string[];
+  /** `task.model.num_classes` for sentence prediction (the experiment's default is 0). */
+  readonly numClasses?: number;
+  /**
+   * Include the experiment's shipped dataset YAML (glue_mnli_matched.yaml, squad_v1.yaml, …); default
+   * true where the repository has it. `false` leaves it out (a dataset of one's own).
+   */
+  readonly experimentConfig?: boolean;
   readonly distribution?: Distribution;
   /** Extra `--config_file`s, applied after the generated ones. */
   readonly configFiles?: readonly string[];
@@ -197,6 +214,23 @@ function dataOverrides(
   return overrides;
 }
 
+function normalized(file: string): string {
+  return file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/** Whether two config paths name the same file under official/nlp/configs (one may be a suffix of the other). */
+function sameShippedFile(a: string, b: string): boolean {
+  const [x, y] = [normalized(a), normalized(b)];
+  if (x === y) return true;
+  const [short, long] = x.length < y.length ? [x, y] : [y, x];
+  return short.startsWith('configs/') && long.endsWith('/' + short) && long.includes('nlp/');
+}
+
+/** A relative path into the shipped configs (`configs/…` or `official/nlp/configs/…`). */
+function namesShippedConfig(file: string): boolean {
+  return /^(official\/nlp\/)?configs\//.test(normalized(file));
+}
+
 /** Builds the spec; throws LaunchBuildError for combinations train.py cannot run. */
 export function buildSpec(options: BuildOptions): BuildResult {
   const experiment = findExperiment(options.experiment);
@@ -209,6 +243,7 @@ export function buildSpec(options: BuildOptions): BuildResult {
   const problems: Problem[] = [];
   const repository = options.repository ?? { layout: 'program' };
   const { launcher, cwd, configBase, env } = launcherFor(repository);
+  const shipped = hasShippedConfigs(repository);
   const configFiles: string[] = [];
   const overrides: Override[] = [];
   const catalog = isCatalogModel(options.model) ? options.model : undefined;
@@ -229,7 +264,7 @@ export function buildSpec(options: BuildOptions): BuildResult {
       );
     }
     // The docs keep the model YAML next to a hub handle (the classifier head reads its initializer range).
-    const yaml = catalog && modelConfigFile(catalog);
+    const yaml = catalog && shipped && modelConfigFile(catalog);
     if (yaml) configFiles.push(configBase + yaml);
     overrides.push({ key: 'task.hub_module_url', value: handle });
   } else if (catalog) {
@@ -239,7 +274,7 @@ export function buildSpec(options: BuildOptions): BuildResult {
         `${catalog.name} is published only on TF-Hub (its encoder cannot be built from task.model.encoder); use the hub source`,
       );
     }
-    const choice = encoderForCheckpoint(catalog);
+    const choice = encoderForCheckpoint(catalog, { modelYaml: shipped });
     if (choice.configFile) configFiles.push(configBase + choice.configFile);
     overrides.push(...choice.overrides);
     problems.push(...choice.problems);
@@ -263,9 +298,23 @@ export function buildSpec(options: BuildOptions): BuildResult {
     if (local.encoder) overrides.push(...encoderOverrides(local.encoder));
     overrides.push({ key: 'task.init_checkpoint', value: options.checkpoint ?? local.path });
   }
-  if (experiment.configFile) configFiles.push(configBase + experiment.configFile);
+  const experimentYaml = shipped && options.experimentConfig !== false ? experiment.configFile : null;
+  if (experimentYaml) configFiles.push(configBase + experimentYaml);
   if (!catalog) doLowerCase = undefined;
   overrides.push(...dataOverrides(experiment, options, doLowerCase));
+  if (experiment.task === 'sentence_prediction' || experiment.task === 'sentence_prediction_text') {
+    if (options.numClasses !== undefined) {
+      overrides.push({ key: 'task.model.num_classes', value: options.numClasses });
+    } else if (!experimentYaml) {
+      problems.push(
+        problem(
+          'num-classes-unset',
+          `${experiment.name} defaults to task.model.num_classes=0 and no dataset YAML sets it; ` +
+            'give the number of classes (task.model.num_classes=<n>).',
+        ),
+      );
+    }
+  }
 
   const distribution = options.distribution ?? { kind: 'cpu' };
   overrides.push(...distributionOverrides(distribution));
@@ -274,13 +323,18 @@ export function buildSpec(options: BuildOptions): BuildResult {
     if (index >= 0) overrides.splice(index, 1, extra);
     else overrides.push(extra);
   }
-  configFiles.push(...(options.configFiles ?? []));
-  if (repository.layout === 'module' && !repository.root && configFiles.length > 0) {
+  // A shipped file the user names too (`configs/experiments/glue_mnli_matched.yaml`) is written once.
+  const generated = [...configFiles];
+  for (const file of options.configFiles ?? []) {
+    if (!generated.some((g) => sameShippedFile(g, file)) && !configFiles.includes(file))
+      configFiles.push(file);
+  }
+  if (!shipped && configFiles.some(namesShippedConfig)) {
     problems.push(
       problem(
         'config-files-need-repository',
-        'The config files are relative to a tensorflow/models checkout; set the models repository path ' +
-          '(modelGarden.launch.modelsRepository or --repo) so that they resolve.',
+        'official/nlp/configs/*.yaml exist only in a tensorflow/models checkout (the tf-models-official package ' +
+          'ships none); set the models repository path (modelGarden.launch.modelsRepository or --repo) so that they resolve.',
       ),
     );
   }

@@ -52,8 +52,11 @@ export function encoderOverrides(encoder: EncoderConfig): Override[] {
 }
 
 /** How a catalog model's encoder is configured for fine-tuning from its checkpoint. */
-export function encoderForCheckpoint(model: CatalogModel): EncoderChoice {
-  const yaml = modelConfigFile(model);
+export function encoderForCheckpoint(
+  model: CatalogModel,
+  options: { modelYaml?: boolean } = {},
+): EncoderChoice {
+  const yaml = options.modelYaml === false ? undefined : modelConfigFile(model);
   if (yaml) return { configFile: yaml, overrides: [], problems: [] };
   const encoder = catalogEncoder(model);
   if (!encoder) return { overrides: [], problems: [] };

@@ -41,6 +41,11 @@ export interface Experiment {
   readonly description: string;
 }
 
+/**
+ * The NLP experiments tf-models-official 2.20 registers (test/oracle/launch-registry.test.ts checks
+ * this list against the installed registry). The teams/* experiments of older releases are gone:
+ * official.projects.teams is no longer imported by experiment_configs.
+ */
 export const EXPERIMENTS: readonly Experiment[] = [
   {
     name: 'bert/sentence_prediction',
@@ -117,30 +122,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
     configFile: null,
     yamlDefaults: {},
     description: 'WMT Transformer (needs task.sentencepiece_model_path)',
-  },
-  {
-    name: 'teams/pretraining',
-    task: 'other',
-    fineTuning: false,
-    configFile: null,
-    yamlDefaults: {},
-    description: 'TEAMS pretraining',
-  },
-  {
-    name: 'teams/sentence_prediction',
-    task: 'other',
-    fineTuning: false,
-    configFile: null,
-    yamlDefaults: {},
-    description: 'TEAMS sentence prediction',
-  },
-  {
-    name: 'teams/squad',
-    task: 'other',
-    fineTuning: false,
-    configFile: null,
-    yamlDefaults: {},
-    description: 'TEAMS SQuAD',
   },
 ];
 

@@ -1,7 +1,7 @@
 // The `--params_override` CSV grammar of official/modeling/hyperparams/params_dict.py
 // (`_PARAM_RE`, `nested_csv_str_to_json_str`), reproduced so that what we write is read back by
 // train.py exactly as intended. See shared/reference/MODEL_GARDEN.md §3 "params_override syntax".
-import { parse as parseYaml } from 'yaml';
+import { flowPlainScalarProblem, parsePyYaml } from './pyyaml';
 
 /** A value train.py accepts in `--params_override` (lists only for list-typed fields). */
 export type OverrideValue = string | number | boolean | null | readonly OverrideValue[];
@@ -28,11 +28,21 @@ export interface ParsedPair {
   readonly quoted: boolean;
   /** Whether train.py wraps this raw value in single quotes (first character in {g, s, :, /}). */
   readonly autoQuoted: boolean;
+  /** `name[i]=number` (numeric array element); the value is that number. */
+  readonly index?: number;
+  /** An entry the previous value's text adds to train.py's mapping (see typeValueWithSiblings). */
+  readonly sibling?: boolean;
 }
 
 export interface OverrideParseError {
   readonly offset: number;
   readonly message: string;
+  /**
+   * `grammar`: the CSV reading fails (train.py then tries the whole text as YAML); `key`: a key
+   * part that YAML turns into a boolean or null, so it cannot name a config field; `value`: the
+   * CSV matched but the value is not YAML train.py's loader accepts (train.py fails).
+   */
+  readonly kind: 'grammar' | 'key' | 'value';
 }
 
 export interface ParsedOverrides {
@@ -51,8 +61,10 @@ export class OverrideFormatError extends Error {
   }
 }
 
-const KEY = /[a-zA-Z][\w.]*/y;
-const KEY_SHAPE = /^[a-zA-Z]\w*(\.[a-zA-Z]\w*)*$/;
+// Python's `\w` on str is Unicode-aware (letters and digits of every script, and `_`).
+const KEY = /[a-zA-Z][\p{L}\p{N}_.]*/uy;
+const BRACKETED_INDEX = /\[?[0-9]*\]?/y;
+const KEY_SHAPE = /^[a-zA-Z][\p{L}\p{N}_]*(\.[a-zA-Z][\p{L}\p{N}_]*)*$/u;
 /** Key parts PyYAML's resolvers turn into booleans or null (so the key would not match the config). */
 const YAML_SPECIAL_WORD =
   /^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
@@ -103,26 +115,51 @@ export function isAutoQuoted(raw: string): boolean {
   return raw.length > 0 && !`"'`.includes(raw[0]) && 'gs:/'.includes(raw[0]);
 }
 
-/** Parses a `--params_override` CSV string into its pairs, typed as train.py types them. */
+/** Python's int() and float() of a bracketed array element (`a[0]=1`); undefined when they raise. */
+function pythonNumber(raw: string): number | undefined {
+  const text = raw.trim();
+  if (raw.includes('.')) {
+    return /^[-+]?(\d(_?\d)*)?\.(\d(_?\d)*)?([eE][-+]?\d(_?\d)*)?$/.test(text) && /\d/.test(text)
+      ? Number(text.replace(/_/g, ''))
+      : undefined;
+  }
+  return /^[-+]?\d(_?\d)*$/.test(text) ? Number(text.replace(/_/g, '')) : undefined;
+}
+
+/**
+ * Parses a `--params_override` CSV string into its pairs, typed as train.py types them. Like
+ * train.py, the whole text is read as CSV first (a `grammar` error wins over the others, since
+ * train.py then reads the text as YAML instead); the first `key` or `value` error is reported
+ * otherwise, and the pairs hold every pair that could be read.
+ */
 export function parseOverrides(text: string): ParsedOverrides {
   const pairs: ParsedPair[] = [];
+  let keyError: OverrideParseError | undefined;
+  let valueError: OverrideParseError | undefined;
   let pos = 0;
   while (pos < text.length) {
     KEY.lastIndex = pos;
     const key = KEY.exec(text);
     let cursor = key ? KEY.lastIndex : pos;
+    BRACKETED_INDEX.lastIndex = cursor;
+    const bracket = key ? BRACKETED_INDEX.exec(text)![0] : '';
+    cursor += bracket.length;
     while (key && cursor < text.length && /\s/.test(text[cursor])) cursor++;
     if (!key || text[cursor] !== '=') {
-      return { pairs, error: { offset: pos, message: `expected "key=value" at "${excerpt(text, pos)}"` } };
+      return {
+        pairs,
+        error: { offset: pos, kind: 'grammar', message: `expected "key=value" at "${excerpt(text, pos)}"` },
+      };
     }
     const keyEnd = pos + key[0].length;
-    if (!VALID_KEY.test(key[0])) {
+    if (!KEY_SHAPE.test(key[0])) {
       // train.py re-parses `rest.of.key=value` per dot level, so every part must start with a letter.
       return {
         pairs,
         error: {
           offset: pos,
-          message: `"${key[0]}": every part of a dotted key must start with a letter and not be a YAML word such as on/off/yes/no`,
+          kind: 'grammar',
+          message: `"${key[0]}": every part of a dotted key must start with a letter`,
         },
       };
     }
@@ -132,37 +169,76 @@ export function parseOverrides(text: string): ParsedOverrides {
     if (!value) {
       return {
         pairs,
-        error: { offset: cursor, message: `malformed value for ${key[0]} at "${excerpt(text, cursor)}"` },
+        error: {
+          offset: cursor,
+          kind: 'grammar',
+          message: `malformed value for ${key[0]} at "${excerpt(text, cursor)}"`,
+        },
+      };
+    }
+    const at = { start: pos, end: cursor + value.raw.length, keyEnd, valueStart: cursor };
+    pos = value.next;
+    if (bracket) {
+      // `name[i]=number`: int(i) and int()/float() of the raw value, or train.py's CSV reading fails.
+      const index = bracket.length > 2 ? Number(bracket.slice(1, -1)) : NaN;
+      const number = pythonNumber(value.raw);
+      if (!/^\[\d+\]$/.test(bracket) || Number.isNaN(index) || number === undefined) {
+        return {
+          pairs,
+          error: {
+            offset: at.start,
+            kind: 'grammar',
+            message: `${key[0]}${bracket}: an array element takes [index]=number`,
+          },
+        };
+      }
+      pairs.push({
+        key: key[0],
+        value: number,
+        raw: value.raw,
+        ...at,
+        quoted: false,
+        autoQuoted: false,
+        index,
+      });
+      continue;
+    }
+    if (!keyError && !VALID_KEY.test(key[0])) {
+      keyError = {
+        offset: at.start,
+        kind: 'key',
+        message: `"${key[0]}": a key part such as on/off/yes/no/null is read by YAML as a boolean or null, so it names no config field`,
       };
     }
     const autoQuoted = isAutoQuoted(value.raw);
     const quoted = value.raw.length >= 2 && `"'`.includes(value.raw[0]) && value.raw.endsWith(value.raw[0]);
-    let typed: unknown;
+    let typed: ReturnType<typeof typeValueWithSiblings>;
     try {
-      typed = typeValue(autoQuoted ? `'${value.raw}'` : value.raw);
+      typed = typeValueWithSiblings(autoQuoted ? `'${value.raw}'` : value.raw);
     } catch (error) {
-      return {
-        pairs,
-        error: {
-          offset: cursor,
-          message: `value of ${key[0]} is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : error})`,
-        },
+      valueError ??= {
+        offset: at.valueStart,
+        kind: 'value',
+        message: `value of ${key[0]} is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : error})`,
       };
+      continue;
     }
-    pairs.push({
-      key: key[0],
-      value: typed,
-      raw: value.raw,
-      start: pos,
-      end: cursor + value.raw.length,
-      keyEnd,
-      valueStart: cursor,
-      quoted,
-      autoQuoted,
-    });
-    pos = value.next;
+    pairs.push({ key: key[0], value: typed.value, raw: value.raw, ...at, quoted, autoQuoted });
+    const parent = key[0].includes('.') ? key[0].slice(0, key[0].lastIndexOf('.') + 1) : '';
+    for (const [sibling, siblingValue] of typed.siblings) {
+      pairs.push({
+        key: parent + sibling,
+        value: siblingValue,
+        raw: value.raw,
+        ...at,
+        quoted,
+        autoQuoted,
+        sibling: true,
+      });
+    }
   }
-  return { pairs };
+  const error = valueError ?? keyError;
+  return error ? { pairs, error } : { pairs };
 }
 
 function excerpt(text: string, at: number): string {
@@ -175,9 +251,21 @@ function excerpt(text: string, at: number): string {
  * PyYAML (YAML 1.1 resolvers: `on`/`off`/`yes`/`no` are booleans; `1e-5` is a float).
  */
 export function typeValue(raw: string): unknown {
-  const parsed = parseYaml(`{k: ${raw}}`, { version: '1.1', uniqueKeys: false }) as { k?: unknown } | null;
-  if (!parsed || typeof parsed !== 'object' || !('k' in parsed)) throw new Error('not a value');
-  return parsed.k === undefined ? null : parsed.k;
+  return typeValueWithSiblings(raw).value;
+}
+
+/**
+ * Types a raw value; `siblings` are further entries the raw text adds to the flow mapping train.py
+ * builds (a quoted value that runs on: `"" ,x="y"` adds the key `x="y"`).
+ */
+export function typeValueWithSiblings(raw: string): { value: unknown; siblings: [string, unknown][] } {
+  const problem = flowPlainScalarProblem(raw);
+  if (problem) throw new Error(problem);
+  const parsed = parsePyYaml(`{__mg_value__: ${raw}}`) as Record<string, unknown> | null;
+  const key = '__mg_value__';
+  if (!parsed || typeof parsed !== 'object' || !(key in parsed)) throw new Error('not a value');
+  const siblings = Object.entries(parsed).filter(([k]) => k !== key);
+  return { value: parsed[key] === undefined ? null : parsed[key], siblings };
 }
 
 /** Dotted keys to values, later pairs winning, as train.py applies them. */

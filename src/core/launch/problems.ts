@@ -26,6 +26,7 @@ export const PROBLEM_CODES = {
   'encoder-sizes-unverified': 'warning',
   'checkpoint-path-unset': 'info',
   'config-files-need-repository': 'warning',
+  'num-classes-unset': 'error',
   'target-needs-cloud-paths': 'warning',
 } as const satisfies Record<string, Severity>;
 

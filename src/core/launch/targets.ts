@@ -136,57 +136,112 @@ export function toTpuVmCommand(spec: TrainSpec, options: TpuVmOptions): string {
   return joinCommand('bash', argv);
 }
 
+/** The tf-models-official release the extension is checked against (test/oracle/requirements.txt). */
+export const TF_MODELS_OFFICIAL_VERSION = '2.20.0';
+
+/**
+ * Vertex AI prebuilt TensorFlow training containers (documented form
+ * `us-docker.pkg.dev/vertex-ai/training/tf-{cpu,gpu}.<major>-<minor>.py310:latest`). The job
+ * installs the pinned tf-models-official on start, which brings its matching TensorFlow
+ * (tensorflow~=2.20.0) into the image.
+ */
+export const VERTEX_IMAGES = {
+  cpu: 'us-docker.pkg.dev/vertex-ai/training/tf-cpu.2-17.py310:latest',
+  gpu: 'us-docker.pkg.dev/vertex-ai/training/tf-gpu.2-17.py310:latest',
+} as const;
+
+/** Vertex AI machine and accelerator names (CustomJob machineSpec) the defaults use. */
+export const VERTEX_MACHINES = {
+  cpu: { machineType: 'n1-standard-8' },
+  gpu: { machineType: 'n1-standard-8', acceleratorType: 'NVIDIA_TESLA_V100' },
+  tpu: { machineType: 'cloud-tpu', acceleratorType: 'TPU_V3', acceleratorCount: 8 },
+} as const;
+
 export interface VertexOptions {
   readonly displayName?: string;
-  /** A container with tf-models-official installed. */
-  readonly imageUri: string;
+  /** The training image; defaults to the prebuilt TensorFlow container (GPU image when GPUs are used). */
+  readonly imageUri?: string;
   readonly machineType?: string;
   readonly acceleratorType?: string;
   readonly acceleratorCount?: number;
   /** Total machines; more than one adds a worker pool (Vertex sets TF_CONFIG). */
   readonly replicaCount?: number;
+  /** tf-models-official version pip installs before the trainer starts; `null` installs nothing. */
+  readonly tfModelsOfficial?: string | null;
 }
 
-/** A CustomJobSpec (`workerPoolSpecs`) for `gcloud ai custom-jobs create --config=job.yaml`. */
-export function toVertexCustomJob(spec: TrainSpec, options: VertexOptions): string {
+export interface VertexMachineSpec {
+  machineType: string;
+  acceleratorType?: string;
+  acceleratorCount?: number;
+}
+
+export interface VertexWorkerPoolSpec {
+  machineSpec: VertexMachineSpec;
+  replicaCount: number;
+  containerSpec: {
+    imageUri: string;
+    command: string[];
+    args: string[];
+    env?: { name: string; value: string }[];
+  };
+}
+
+/** The CustomJobSpec (`workerPoolSpecs`) object for `gcloud ai custom-jobs create --config`. */
+export function vertexJobSpec(
+  spec: TrainSpec,
+  options: VertexOptions = {},
+): { workerPoolSpecs: VertexWorkerPoolSpec[] } {
   const distribution = spec.overrides.find((o) => o.key === 'runtime.distribution_strategy')?.value;
   const gpus = spec.overrides.find((o) => o.key === 'runtime.num_gpus')?.value;
   const tpu = distribution === 'tpu';
-  const machineSpec: Record<string, string | number> = {
-    machineType: options.machineType ?? (tpu ? 'cloud-tpu' : 'n1-standard-8'),
-  };
-  const acceleratorCount = options.acceleratorCount ?? (tpu ? 8 : typeof gpus === 'number' ? gpus : 0);
+  const gpuCount = typeof gpus === 'number' ? gpus : 0;
+  const defaults = tpu ? VERTEX_MACHINES.tpu : gpuCount > 0 ? VERTEX_MACHINES.gpu : VERTEX_MACHINES.cpu;
+  const machineSpec: VertexMachineSpec = { machineType: options.machineType ?? defaults.machineType };
+  const acceleratorCount =
+    options.acceleratorCount ?? (tpu ? VERTEX_MACHINES.tpu.acceleratorCount : gpuCount);
   if (acceleratorCount > 0) {
-    machineSpec.acceleratorType = options.acceleratorType ?? (tpu ? 'TPU_V3' : 'NVIDIA_TESLA_V100');
+    machineSpec.acceleratorType =
+      options.acceleratorType ??
+      (tpu ? VERTEX_MACHINES.tpu.acceleratorType : VERTEX_MACHINES.gpu.acceleratorType);
     machineSpec.acceleratorCount = acceleratorCount;
   }
+  // The container has no models checkout: shipped YAML is addressed as in the package (absent) and
+  // other config files must be readable there (gs://); the TPU named is kept as given.
   const onVertex: TrainSpec = {
     ...spec,
-    tpu: tpu ? 'local' : spec.tpu,
     configFiles: spec.configFiles.map((file) =>
       file.startsWith('official/') || file.includes('://') || file.startsWith('/')
         ? file
         : `official/nlp/${file}`,
     ),
   };
-  const containerSpec = {
-    imageUri: options.imageUri,
-    command: ['python3', '-m', 'official.nlp.train'],
+  const version =
+    options.tfModelsOfficial === undefined ? TF_MODELS_OFFICIAL_VERSION : options.tfModelsOfficial;
+  const trainer = 'exec python3 -m official.nlp.train "$@"';
+  const command = version
+    ? ['bash', '-c', `pip install --quiet tf-models-official==${version} && ${trainer}`, 'official.nlp.train']
+    : ['python3', '-m', 'official.nlp.train'];
+  const env = Object.entries(spec.env)
+    .filter(([k]) => k !== 'PYTHONPATH')
+    .map(([name, value]) => ({ name, value }));
+  const containerSpec: VertexWorkerPoolSpec['containerSpec'] = {
+    imageUri: options.imageUri ?? (gpuCount > 0 && !tpu ? VERTEX_IMAGES.gpu : VERTEX_IMAGES.cpu),
+    command,
     args: specArgs(onVertex),
-    ...(Object.keys(spec.env).filter((k) => k !== 'PYTHONPATH').length > 0
-      ? {
-          env: Object.entries(spec.env)
-            .filter(([k]) => k !== 'PYTHONPATH')
-            .map(([name, value]) => ({ name, value })),
-        }
-      : {}),
+    ...(env.length > 0 ? { env } : {}),
   };
   const replicas = Math.max(1, options.replicaCount ?? 1);
-  const pools: object[] = [{ machineSpec, replicaCount: 1, containerSpec }];
+  const pools: VertexWorkerPoolSpec[] = [{ machineSpec, replicaCount: 1, containerSpec }];
   if (replicas > 1) pools.push({ machineSpec, replicaCount: replicas - 1, containerSpec });
+  return { workerPoolSpecs: pools };
+}
+
+/** The CustomJobSpec as YAML, with the gcloud command that submits it. */
+export function toVertexCustomJob(spec: TrainSpec, options: VertexOptions = {}): string {
   const name = options.displayName ?? `${spec.experiment.replace(/\//g, '-')}-${spec.mode}`;
   const header = `# gcloud ai custom-jobs create --region=REGION --display-name=${quoteBash(name)} --config=THIS_FILE\n`;
-  const doc = new Document({ workerPoolSpecs: pools });
+  const doc = new Document(vertexJobSpec(spec, options));
   // A tab or control character in a plain scalar is not YAML every reader accepts (PyYAML, which
   // gcloud uses, refuses the tab): such strings are double-quoted with escapes.
   visit(doc, {
@@ -206,9 +261,11 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
-/** Cloud targets cannot read the local disk: model_dir, checkpoint and data must be gs:// (or similar). */
-export function cloudPathProblems(spec: TrainSpec): Problem[] {
+/** Cloud targets cannot read the local disk: model_dir, checkpoint, data and config files must be gs:// (or similar). */
+export function cloudPathProblems(spec: TrainSpec, options: { configFiles?: boolean } = {}): Problem[] {
   const paths: [string, unknown][] = [['--model_dir', spec.modelDir]];
+  // A Vertex AI container has no models checkout; a Cloud TPU VM command runs inside one.
+  if (options.configFiles) for (const file of spec.configFiles) paths.push(['--config_file', file]);
   for (const o of spec.overrides) {
     if (/(init_checkpoint|input_path|vocab_file|hub_module_url)$/.test(o.key)) paths.push([o.key, o.value]);
   }

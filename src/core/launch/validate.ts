@@ -13,6 +13,8 @@ import {
   OVERRIDE_ROOTS,
 } from './experiments';
 import { formatValue, isScalar, parseOverrides, type ParsedPair, type OverrideValue } from './overrides';
+import { closestValue } from './closest';
+import { readParamsOverride } from './paramsOverride';
 import { problem, type Fix, type Problem } from './problems';
 
 /** What the validator may ask the file system; injectable for tests and remote files. */
@@ -42,6 +44,8 @@ export interface ValidationContext {
   readonly probe?: FileProbe | null;
   /** The catalog model the invocation was built for, when known. */
   readonly modelId?: string;
+  /** Experiment names registered by the user's Model Garden, when read; else the built-in list. */
+  readonly experiments?: readonly string[];
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -116,6 +120,11 @@ export function validateArgs(args: readonly string[], context: ValidationContext
 
   const experimentFlag = last(flags, 'experiment');
   const experiment = experimentFlag?.value ? findExperiment(experimentFlag.value) : undefined;
+  const knownExperiments = context.experiments ?? EXPERIMENTS.map((e) => e.name);
+  const valueFix = (flag: FlagUse, value: string | undefined): Fix[] =>
+    value
+      ? [{ title: `Use ${value}`, edits: [{ arg: flag.valueArg, value: withFlagValue(args, flag, value) }] }]
+      : [];
   if (!experimentFlag?.value) {
     problems.push(
       problem(
@@ -126,13 +135,16 @@ export function validateArgs(args: readonly string[], context: ValidationContext
         },
       ),
     );
-  } else if (!experiment) {
+  } else if (!knownExperiments.includes(experimentFlag.value)) {
+    const closest = closestValue(experimentFlag.value, knownExperiments);
     problems.push(
       problem(
         'unknown-experiment',
-        `"${experimentFlag.value}" is not an experiment registered for official/nlp/train.py. ` +
-          `Use one of: ${EXPERIMENTS.map((e) => e.name).join(', ')}.`,
-        valueRange(experimentFlag),
+        `"${experimentFlag.value}" is not an experiment registered for official/nlp/train.py` +
+          `${context.experiments ? ' (read from your Model Garden)' : ''}. ` +
+          (closest ? `Did you mean ${closest}? ` : '') +
+          `Use one of: ${knownExperiments.join(', ')}.`,
+        { ...valueRange(experimentFlag), fixes: valueFix(experimentFlag, closest) },
       ),
     );
   }
@@ -144,11 +156,12 @@ export function validateArgs(args: readonly string[], context: ValidationContext
       }),
     );
   } else if (!isMode(modeFlag.value)) {
+    const closest = closestValue(modeFlag.value, MODES);
     problems.push(
       problem(
         'unknown-mode',
-        `"${modeFlag.value}" is not a mode. Use one of: ${MODES.join(', ')}.`,
-        valueRange(modeFlag),
+        `"${modeFlag.value}" is not a mode.${closest ? ` Did you mean ${closest}?` : ''} Use one of: ${MODES.join(', ')}.`,
+        { ...valueRange(modeFlag), fixes: valueFix(modeFlag, closest) },
       ),
     );
   }
@@ -228,6 +241,13 @@ export function validateArgs(args: readonly string[], context: ValidationContext
     const error = parsed[index].error;
     if (!error) return;
     const text = flag.value ?? '';
+    if (error.kind === 'grammar') {
+      // train.py then reads the text as YAML, and a non-mapping as the path of a YAML file.
+      const whole = readParamsOverride(text);
+      if (whole.ok) return;
+      const file = whole.via === 'file' && probe ? localPath(text, context.cwd) : undefined;
+      if (file && probe?.kind(file) === 'file') return;
+    }
     const fixes: Fix[] = [];
     const previous = parsed[index].pairs.at(-1);
     if (

@@ -24,7 +24,7 @@ import {
   type TrainSpec,
 } from '../../core/launch';
 import { refuseUntrusted } from '../trust';
-import { findRepository } from './repository';
+import { findOrAskRepository } from './repository';
 import type { LaunchAnswers } from './wizard';
 
 export interface GenerateResult {
@@ -37,7 +37,7 @@ export interface GenerateResult {
   readonly problems: readonly Problem[];
 }
 
-function build(answers: LaunchAnswers, repository: Repository): BuildResult {
+function build(answers: LaunchAnswers, repository: Repository, python?: string): BuildResult {
   return buildSpec({
     model: requireModel(answers.model!),
     source: answers.source!,
@@ -50,7 +50,12 @@ function build(answers: LaunchAnswers, repository: Repository): BuildResult {
     evalData: answers.evalData,
     vocabFile: answers.vocabFile,
     distribution: answers.distribution,
+    numClasses: answers.numClasses,
+    experimentConfig: answers.experimentConfig,
+    configFiles: answers.configFiles,
+    extraOverrides: answers.overrides,
     repository,
+    python,
   });
 }
 
@@ -87,6 +92,33 @@ function problemSummary(problems: readonly Problem[]): string {
   return first ? ` ${errors.length} error(s), ${warnings.length} warning(s): ${first.message}` : '';
 }
 
+/** Opens the written file with the cursor on the entry's name. */
+async function revealEntry(uri: vscode.Uri, name: string): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const offset = document.getText().lastIndexOf(JSON.stringify(name));
+  const position = document.positionAt(Math.max(0, offset));
+  await vscode.window.showTextDocument(document, {
+    selection: new vscode.Range(position, position),
+    preview: false,
+  });
+}
+
+/** `debugpy` configurations need the Python Debugger extension; offer it when it is missing. */
+function offerDebugger(): void {
+  if (vscode.extensions.getExtension('ms-python.debugpy')) return;
+  const install = 'Install Python Debugger';
+  void vscode.window
+    .showInformationMessage(
+      'Model Garden: the configuration is of type "debugpy", which needs the Python Debugger extension (ms-python.debugpy).',
+      install,
+    )
+    .then((choice) =>
+      choice === install
+        ? vscode.commands.executeCommand('workbench.extensions.installExtension', 'ms-python.debugpy')
+        : undefined,
+    );
+}
+
 /** Runs the chosen target with complete answers. */
 export async function generate(answers: LaunchAnswers): Promise<GenerateResult | undefined> {
   const target = answers.target!;
@@ -103,10 +135,23 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
       void vscode.window.showErrorMessage('Model Garden: open a folder to write .vscode/launch.json.');
     return undefined;
   }
-  const repository = await findRepository(folder);
+  // A Vertex AI container has the pip package only (no checkout, no shipped YAML).
+  const repository =
+    target === 'vertex' || target === 'tpu'
+      ? {
+          forConfig: { layout: 'module' as const },
+          forTerminal: { layout: 'module' as const },
+          description: 'Vertex AI',
+        }
+      : await findOrAskRepository(folder);
+  if (!repository) return undefined;
   let built: BuildResult;
   try {
-    built = build(answers, writes ? repository.forConfig : repository.forTerminal);
+    built = build(
+      answers,
+      writes ? repository.forConfig : repository.forTerminal,
+      'python' in repository ? repository.python : undefined,
+    );
   } catch (error) {
     if (error instanceof LaunchBuildError) {
       void vscode.window.showErrorMessage(`Model Garden: ${error.message}`);
@@ -172,15 +217,17 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
     void vscode.window.showInformationMessage(
       `Model Garden: ${result.action === 'updated' ? 'updated' : 'added'} "${answers.name}" in ${vscode.workspace.asRelativePath(uri)} (${repository.description}).${problemSummary(problems)}`,
     );
+    await revealEntry(uri, answers.name!);
+    if (kind === 'launch') offerDebugger();
     return { target, file: uri.fsPath, action: result.action, problems };
   }
 
   if (target === 'vertex' || target === 'tpu') {
-    const cloud = [...problems, ...cloudPathProblems(spec)];
+    const cloud = [...problems, ...cloudPathProblems(spec, { configFiles: target === 'vertex' })];
     const text =
       target === 'vertex'
         ? toVertexCustomJob(spec, {
-            imageUri: 'IMAGE_URI_WITH_TF_MODELS_OFFICIAL',
+            displayName: `${spec.modelId ?? 'model'}-${spec.experiment.replace(/\//g, '-')}-${spec.mode}`,
             replicaCount:
               spec.overrides.find((o) => o.key === 'runtime.distribution_strategy')?.value ===
                 'multi_worker_mirrored' && answers.distribution?.kind === 'multi-worker'

@@ -6,6 +6,7 @@ import { modelIdOf } from '../catalog/nodes';
 import { refuseUntrusted } from '../trust';
 import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
 import { generate, type GenerateResult } from './generate';
+import { registerResolve } from './resolve';
 import {
   ANSWERS_KEY,
   askMissing,
@@ -27,6 +28,10 @@ const ANSWER_KEYS = new Set([
   'trainData',
   'evalData',
   'vocabFile',
+  'numClasses',
+  'experimentConfig',
+  'configFiles',
+  'overrides',
   'name',
   'folder',
   'replace',
@@ -105,4 +110,5 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
     }),
     vscode.languages.registerHoverProvider(SELECTOR, new LaunchHover()),
   );
+  registerResolve(context, SELECTOR);
 }

@@ -32,6 +32,13 @@ export interface LaunchAnswers {
   trainData?: string;
   evalData?: string;
   vocabFile?: string;
+  /** `task.model.num_classes` (sentence prediction). */
+  numClasses?: number;
+  /** false: leave the experiment's dataset YAML (glue_mnli_matched.yaml …) out. */
+  experimentConfig?: boolean;
+  /** Extra `--config_file`s and overrides (scripted use). */
+  configFiles?: string[];
+  overrides?: { key: string; value: string | number | boolean | null }[];
   name?: string;
   /** Workspace folder (name, path or URI string) for launch.json / tasks.json in a multi-root workspace. */
   folder?: string;
@@ -42,6 +49,13 @@ export interface LaunchAnswers {
 export const ANSWERS_KEY = 'modelGarden.launch.answers';
 
 const SKIP = '';
+
+/** The question counter shown in every title ("Model — step 3"); reset when the wizard starts. */
+let step = 0;
+function stepTitle(title: string): string {
+  step++;
+  return `${title} — step ${step}`;
+}
 
 async function pick<T>(
   title: string,
@@ -54,7 +68,7 @@ async function pick<T>(
       : [...items].sort((a, b) => Number(b.value === remembered) - Number(a.value === remembered));
   return (
     await vscode.window.showQuickPick(sorted, {
-      title,
+      title: stepTitle(title),
       placeHolder: title,
       matchOnDescription: true,
       ignoreFocusOut: true,
@@ -76,7 +90,7 @@ async function askPath(
   );
   if (options.optional) items.push({ label: 'Leave out', value: SKIP });
   const choice = await vscode.window.showQuickPick(items, {
-    title,
+    title: stepTitle(title),
     placeHolder: title,
     ignoreFocusOut: true,
   });
@@ -109,6 +123,7 @@ export async function askMissing(
   downloadedCheckpoint: (modelId: string) => Promise<string | undefined> = async () => undefined,
 ): Promise<LaunchAnswers | undefined> {
   const a: LaunchAnswers = { ...given };
+  step = 0;
   if (!a.model) {
     const items = CATALOG.map((m) => ({
       label: m.name,
@@ -164,6 +179,43 @@ export async function askMissing(
       remembered.experiment,
     );
     if (!a.experiment) return undefined;
+  }
+  if (
+    findExperiment(a.experiment)?.task === 'sentence_prediction' &&
+    a.numClasses === undefined &&
+    a.experimentConfig === undefined
+  ) {
+    const dataset = await pick(
+      'Dataset settings',
+      [
+        {
+          label: 'My own dataset',
+          description: 'no dataset YAML; give the number of classes',
+          value: 'own' as const,
+        },
+        {
+          label: 'MNLI (glue_mnli_matched.yaml)',
+          description: '3 classes, seq_length 128; the YAML needs a tensorflow/models checkout',
+          value: 'mnli' as const,
+        },
+      ],
+      remembered.experimentConfig === undefined ? undefined : remembered.experimentConfig ? 'mnli' : 'own',
+    );
+    if (!dataset) return undefined;
+    if (dataset === 'mnli') {
+      a.experimentConfig = true;
+      a.numClasses = 3;
+    } else {
+      a.experimentConfig = false;
+      const classes = await vscode.window.showInputBox({
+        title: 'Number of classes (task.model.num_classes)',
+        value: String(remembered.numClasses ?? 2),
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^[1-9]\d*$/.test(v) ? undefined : 'A whole number (1 for regression)'),
+      });
+      if (!classes) return undefined;
+      a.numClasses = Number(classes);
+    }
   }
   if (!a.mode) {
     a.mode = await pick(

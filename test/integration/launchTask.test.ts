@@ -1,0 +1,84 @@
+// A task the wizard writes into tasks.json runs in VS Code (vscode.tasks.executeTask) with the
+// oracle venv's Python (modelGarden.python, set by scripts/run-integration.cjs) and the real
+// trainer, and finishes with exit code 0. Inputs: test/oracle/trainer_inputs.py (tiny SavedModel,
+// TFRecords and a few-step config).
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { repoRoot, skipBecause } from '../fixtures';
+import { activateExtension } from './extension';
+
+interface Inputs {
+  hub: string;
+  config_file: string;
+  sentence_train: string;
+}
+
+function trainerInputs(python: string): Promise<Inputs> {
+  const script = path.join(repoRoot, 'test', 'oracle', 'trainer_inputs.py');
+  const out = path.join(repoRoot, 'test', 'oracle', '.artifacts', 'launch');
+  return new Promise((resolve, reject) =>
+    execFile(python, [script, '--out', out], { maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Inputs),
+    ),
+  );
+}
+
+describe('launch: a wizard-written task runs in VS Code', function () {
+  it('tasks.json entry from Generate Launch Configuration runs official.nlp.train to exit code 0', async function () {
+    this.timeout(20 * 60_000);
+    const python = vscode.workspace.getConfiguration().get<string>('modelGarden.python');
+    if (!python || !fs.existsSync(python)) {
+      skipBecause(
+        this,
+        'modelGarden.python is not the oracle venv (set MODEL_GARDEN_ORACLE_PYTHON)',
+        'oracle',
+      );
+    }
+    await activateExtension();
+    const inputs = await trainerInputs(python!);
+    const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-task-'));
+    const name = 'MG tiny sentence prediction (task)';
+    const result = (await vscode.commands.executeCommand('modelGarden.launch.generate', {
+      model: 'bert_en_uncased_L-12_H-768_A-12',
+      source: 'hub',
+      hub: inputs.hub,
+      experiment: 'bert/sentence_prediction',
+      numClasses: 3,
+      experimentConfig: false,
+      mode: 'train',
+      distribution: { kind: 'cpu' },
+      target: 'task',
+      modelDir,
+      trainData: inputs.sentence_train,
+      configFiles: [inputs.config_file],
+      name,
+      replace: true,
+    })) as { file?: string; problems: { code: string; severity: string }[] } | undefined;
+    assert.ok(result?.file?.endsWith('tasks.json'), JSON.stringify(result));
+    assert.deepEqual(
+      result!.problems.filter((p) => p.severity === 'error'),
+      [],
+      'a fresh configuration carries no error',
+    );
+    const task = (await vscode.tasks.fetchTasks()).find((t) => t.name === name);
+    assert.ok(task, 'VS Code reads the task from tasks.json');
+    const ended = new Promise<number | undefined>((resolve) => {
+      const listener = vscode.tasks.onDidEndTaskProcess((event) => {
+        if (event.execution.task.name !== name) return;
+        listener.dispose();
+        resolve(event.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    assert.equal(await ended, 0, 'the trainer exits 0');
+    assert.ok(
+      fs.readdirSync(modelDir).some((f) => f.startsWith('ckpt-')),
+      'the run wrote a checkpoint to model_dir',
+    );
+    fs.rmSync(modelDir, { recursive: true, force: true });
+  });
+});
