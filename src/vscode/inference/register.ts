@@ -9,6 +9,7 @@ import { InferenceClient } from '../../core/inference/client';
 import { isBackendPreference, type BackendPreference } from '../../core/inference/preferences';
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
+import { modelChoices } from './modelChoices';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
@@ -96,6 +97,13 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       vscode.workspace.getConfiguration().get<string>(CHECKPOINT_SETTING) ||
       undefined,
     pickModel,
+    useModel: async (chosen) => {
+      await context.globalState.update(LAST_MODEL_KEY, chosen);
+    },
+    modelChoices: () => modelChoices(cacheRoot(context).root),
+    downloadModel: async () => {
+      await vscode.commands.executeCommand('modelGarden.downloads.downloadCheckpoint');
+    },
     stateChanged: (state) => {
       last = state;
     },
