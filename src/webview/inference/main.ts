@@ -58,9 +58,11 @@ function range(values: readonly number[]): { min: number; max: number; flat: boo
 }
 
 function legendHtml(r: { min: number; max: number; flat: boolean }, ramp: string, what: string): string {
+  // Enough decimals that the two ends differ, however narrow the range.
+  const digits = r.flat ? 3 : Math.min(8, Math.max(3, Math.ceil(-Math.log10(r.max - r.min)) + 1));
   return r.flat
     ? `<p class="legend" role="note">Every ${what} has the same value (${r.min.toFixed(3)}): the colours carry no contrast.</p>`
-    : `<p class="legend" role="note"><span>${r.min.toFixed(3)}</span><span class="ramp ${ramp}" aria-hidden="true"></span><span>${r.max.toFixed(3)}</span><span class="hint">the stronger the colour, the higher the ${what}; the scale runs from the lowest to the highest value shown</span></p>`;
+    : `<p class="legend" role="note"><span>${r.min.toFixed(digits)}</span><span class="ramp ${ramp}" aria-hidden="true"></span><span>${r.max.toFixed(digits)}</span><span class="hint">the stronger the colour, the higher the ${what}; the scale runs from the lowest to the highest value shown</span></p>`;
 }
 
 const scaled = (v: number, r: { min: number; max: number; flat: boolean }) =>
