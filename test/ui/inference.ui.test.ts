@@ -24,8 +24,10 @@ describe('inference panel as a person sees it', function () {
 
   before(async function () {
     const checkpoint = fixture(this, 'kerasbert_tiny_bert_tf1');
-    workbench = await openWorkbench({ 'modelGarden.inference.checkpoint': checkpoint });
+    // No model setting: the first run offers what is on the machine, here a checkpoint in the workspace.
+    workbench = await openWorkbench();
     if (!workbench) skipBecause(this, 'code-server is not installed (bash scripts/install-code-server.sh)');
+    fs.cpSync(checkpoint, path.join(workbench.workspace, 'tiny_bert'), { recursive: true });
   });
 
   after(async () => {
@@ -43,6 +45,22 @@ describe('inference panel as a person sees it', function () {
     await page.keyboard.press(`${mod}+A`);
     await runCommand(page, 'Model Garden: Run Model on Selection');
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    // First run: no model yet. The panel offers the workspace's checkpoint and the catalog, and says
+    // nothing about a missing masked-LM head.
+    const choice = frame.locator('#choices vscode-button[data-action="use"]', {
+      hasText: 'tiny_bert/bert_model.ckpt',
+    });
+    try {
+      await choice.waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(resultsDir, 'panel-failure.png') });
+      throw error;
+    }
+    assert.equal(await frame.locator('#model').textContent(), 'No model loaded');
+    assert.equal(await frame.locator('#choices vscode-button[data-action="download"]').count(), 1);
+    assert.doesNotMatch((await frame.locator('body').textContent()) ?? '', /no masked-LM head/);
+    await page.screenshot({ path: path.join(resultsDir, 'panel-first-run.png') });
+    await choice.click();
     try {
       await frame.locator('body[data-ready="result"]').waitFor({ timeout: 120_000 });
     } catch (error) {

@@ -31,7 +31,12 @@ export async function modelChoices(cacheRoot: string): Promise<ModelChoice[]> {
         parts.at(-1) === 'variables' && parts.at(-2) === 'variables'
           ? `${parts.at(-3) ?? 'SavedModel'} (SavedModel)`
           : `${parts.at(-2) ?? ''}/${parts.at(-1) ?? ''}`;
-      return { label: name, description: vscode.workspace.asRelativePath(prefix), path: prefix };
+      const relative = vscode.workspace.asRelativePath(prefix);
+      return {
+        label: name,
+        description: relative === name ? 'in the workspace' : `in the workspace: ${relative}`,
+        path: prefix,
+      };
     });
   return [...downloaded, ...local].slice(0, LIMIT);
 }
