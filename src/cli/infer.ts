@@ -25,6 +25,15 @@ type Task = (typeof TASKS)[number];
 
 const round = (v: number) => Number(v.toPrecision(7));
 
+interface InferValues {
+  checkpoint?: string;
+  vocab?: string;
+  spm?: string;
+  text?: string;
+  pair?: string;
+  json?: boolean;
+}
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -60,7 +69,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
 
   const backend = await initBackend(values.backend, { threads: Math.min(4, os.availableParallelism()) });
-  const loaded = await loadCheckpointWeights(values.checkpoint, {});
+  // The wasm backend's threads keep the process alive: stop them on every way out, errors included.
+  try {
+    return await inferWith(backend, values, task, topK, io);
+  } finally {
+    stopWasmThreads();
+  }
+}
+
+async function inferWith(
+  backend: Awaited<ReturnType<typeof initBackend>>,
+  values: InferValues,
+  task: Task,
+  topK: number,
+  io: CliIo,
+): Promise<number> {
+  const loaded = await loadCheckpointWeights(values.checkpoint!, {});
   const tokenizerFile = values.vocab ?? values.spm ?? loaded.vocabFile ?? loaded.spmFile;
   if (!tokenizerFile) {
     throw new UsageError(
@@ -86,7 +110,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         1,
       );
     }
-    const prepared = prepareInput(tokenizer, values.text, {
+    const prepared = prepareInput(tokenizer, values.text!, {
       pair: values.pair,
       maxLength: model.config.maxPositionEmbeddings,
     });
@@ -164,6 +188,5 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } finally {
     model.dispose();
-    stopWasmThreads();
   }
 }
