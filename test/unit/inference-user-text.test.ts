@@ -30,7 +30,7 @@ describe('inference panel messages', () => {
       });
       assert.match(
         m.summary,
-        /“variables\.index” is a TensorFlow checkpoint, but not of a BERT, ALBERT or ELECTRA encoder/,
+        /The SavedModel “half_plus_two” is a TensorFlow checkpoint, but not of a BERT, ALBERT or ELECTRA encoder/,
       );
       assert.doesNotMatch(m.summary, /naming unknown/);
       assert.match(m.action, /Choose Model…/);
@@ -114,5 +114,21 @@ describe('inference panel messages', () => {
     ])
       assert.ok(isSpecialPiece(p), p);
     for (const p of ['a', '##ing', '▁the', '[', ']', '<', '[a b]', '(x)']) assert.ok(!isSpecialPiece(p), p);
+  });
+});
+
+describe('inference panel messages for real files', () => {
+  it('names a SavedModel by its folder and says a non-encoder is not one', () => {
+    const m = userMessage({
+      name: 'CheckpointError',
+      code: 'not-found',
+      message:
+        '/f/rust_regression_model_tf1/variables/variables.index: no attention head count (give a config with num_attention_heads) in this checkpoint (naming unknown)',
+    });
+    assert.match(
+      m.summary,
+      /^The SavedModel “rust_regression_model_tf1” is a TensorFlow checkpoint, but not of a BERT/,
+    );
+    assert.doesNotMatch(m.summary + m.action, /naming|give a config|num_attention_heads/);
   });
 });

@@ -34,13 +34,21 @@ function checkpointParts(message: string): { file: string; reason: string; key?:
     : { file: '', reason: text, key: keyMatch?.[1] };
 }
 
+/** How to name a file for the user: a SavedModel by its folder, else the file's own name. */
+function fileName(file: string): string {
+  const parts = file.split(/[\\/]/).filter(Boolean);
+  const savedModel =
+    parts.at(-2) === 'variables' && /^variables(\.index|\.data-.*)?$/.test(parts.at(-1) ?? '');
+  return savedModel && parts.length >= 3 ? `The SavedModel “${parts.at(-3)}”` : `“${base(file)}”`;
+}
+
 function checkpointMessage(error: EngineError): Omit<UserMessage, 'detail'> {
   const { file, reason, key } = checkpointParts(error.message);
-  const name = file ? `“${base(file)}”` : 'The checkpoint';
+  const name = file ? fileName(file) : 'The checkpoint';
   switch (error.code) {
     case 'not-found': {
-      const heads = /attention head count/.exec(reason);
-      if (heads) {
+      const unknownNaming = /\(naming unknown\)$/.test(reason);
+      if (/attention head count/.test(reason) && !unknownNaming) {
         return {
           summary: `${name} is a TensorFlow checkpoint, but nothing says how many attention heads its encoder has (its variable names do not show it, and no config file was found beside it).`,
           action:
