@@ -152,4 +152,20 @@ describe('inference panel (Run Model on Selection)', function () {
     const single = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection');
     assert.equal(single?.heads?.nextSentence, undefined, 'one sentence has no pair to judge');
   });
+
+  it('says in user words that a SavedModel of another kind is not an encoder', async function () {
+    const other = fixture(this, 'rust_regression_model_tf1');
+    await selectText(TEXT);
+    const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: other,
+    });
+    assert.match(
+      state?.error ?? '',
+      /The SavedModel “rust_regression_model_tf1” is a TensorFlow checkpoint, but not of a BERT, ALBERT or ELECTRA encoder/,
+    );
+    assert.doesNotMatch(state!.error!, /naming|num_attention_heads/);
+    assert.match(state?.errorDetail ?? '', /naming unknown/, 'the engine text is kept as detail');
+    assert.equal(state?.model, undefined);
+    assert.equal(state?.tokens, undefined);
+  });
 });
