@@ -11,7 +11,8 @@ async function runCommand(page: Workbench['page'], title: string): Promise<void>
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   try {
-    await row.waitFor({ timeout: 30_000 });
+    // The extension's commands appear once its host has started: slow on a loaded machine.
+    await row.waitFor({ timeout: 90_000 });
   } catch (error) {
     await page.screenshot({ path: path.join(resultsDir, 'panel-failure.png') });
     throw error;
@@ -178,5 +179,32 @@ describe('inference panel as a person sees it', function () {
     const tokens = await frame.locator('#tokens .token').allTextContents();
     assert.equal(tokens.length, 12);
     assert.equal(await frame.locator('#panel-fill-mask table.bars tr').count(), 10);
+  });
+
+  it('after a failed run shows only the error, in user words, and no model (screenshot panel-error.png)', async () => {
+    const { page, workspace } = workbench!;
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const folder = path.join(workspace, 'tiny_bert');
+    const moved = path.join(workspace, 'tiny_bert_moved');
+    fs.renameSync(folder, moved);
+    try {
+      await frame.locator('header vscode-button[data-action="rerun"]').click();
+      await frame.locator('#error:not([hidden]) .summary').waitFor({ timeout: 60_000 });
+      assert.equal(await frame.locator('#model').textContent(), 'No model loaded');
+      assert.equal(
+        await frame.locator('#tokens .token').count(),
+        0,
+        'the previous tokens stay under the error',
+      );
+      assert.equal(
+        await frame.locator('#panel-fill-mask table.bars').count(),
+        0,
+        'the previous candidates stay',
+      );
+      assert.match((await frame.locator('#error .action').textContent()) ?? '', /Choose Model…/);
+      await page.screenshot({ path: path.join(resultsDir, 'panel-error.png') });
+    } finally {
+      fs.renameSync(moved, folder);
+    }
   });
 });
