@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import { writeAlbertModel } from './scripts/albert-model.mjs';
+import { watchReporter } from './scripts/watch-reporter.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -71,10 +72,14 @@ await copyFile(
 await writeAlbertModel('dist/assets');
 
 if (watch) {
+  // One begin/end pair per rebuild of all bundles, for the problem matcher in .vscode/tasks.json.
+  const reporter = watchReporter();
+  reporter.hold();
   for (const options of builds) {
-    const context = await esbuild.context(options);
+    const context = await esbuild.context({ ...options, logLevel: 'silent', plugins: [reporter.plugin] });
     await context.watch();
   }
+  reporter.release();
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
   await chmod('dist/cli.js', 0o755);

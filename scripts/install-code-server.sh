@@ -11,9 +11,27 @@ if [ -f "$marker" ]; then
   echo "code-server $VERSION already installed in $dir"
   exit 0
 fi
-for tool in rg pkg-config; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y ripgrep pkg-config libkrb5-dev chromium" >&2; exit 1; }
-done
+# What code-server itself needs from the system (Chromium is only for the tests, not checked here):
+# a C++ toolchain for its native modules (node-gyp), pkg-config and Kerberos headers for `kerberos`,
+# and ripgrep, which the workbench's search runs (its npm package would download rg from GitHub).
+missing=()
+command -v rg >/dev/null || missing+=(ripgrep)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+[ -f /usr/include/krb5.h ] || [ -f /usr/include/krb5/krb5.h ] || missing+=(libkrb5-dev)
+{ command -v make >/dev/null && command -v g++ >/dev/null; } || missing+=(build-essential)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Debian packages code-server needs: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "code-server needs these Debian packages; install them, then run this again:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
 echo "installing code-server $VERSION into $dir (2-3 minutes)"
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -22,8 +40,15 @@ npm install --prefix "$dir" "code-server@$VERSION" --ignore-scripts --no-save --
 npm rebuild --prefix "$dir" argon2 --loglevel=error
 cd "$dir/node_modules/code-server/lib/vscode"
 npm install --omit=dev --ignore-scripts --loglevel=error
-# node-pty's own postinstall step calls npx and fails; its native build succeeds.
-npm rebuild @parcel/watcher @vscode/deviceid @vscode/spdlog kerberos native-watchdog node-pty --loglevel=error || true
+npm rebuild @parcel/watcher @vscode/deviceid @vscode/spdlog kerberos native-watchdog --loglevel=error
+# node-pty is built with npm's own node-gyp, without its postinstall script: on Linux that script only
+# tidies build/Release and generates compile_commands.json through npx (which fails offline).
+node_gyp="$(dirname "$(realpath "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+nodedir="$(npm config get nodedir 2>/dev/null || true)"
+gyp_args=(rebuild --loglevel=error)
+case "$nodedir" in "" | undefined | null) ;; *) gyp_args+=("--nodedir=$nodedir") ;; esac
+(cd node_modules/node-pty && node "$node_gyp" "${gyp_args[@]}" >/dev/null)
+find node_modules/node-pty/build/Release -mindepth 1 -maxdepth 1 ! -name pty.node ! -name spawn-helper -exec rm -rf {} +
 test -f node_modules/node-pty/build/Release/pty.node || { echo "node-pty did not build" >&2; exit 1; }
 mkdir -p node_modules/@vscode/ripgrep/bin
 cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg

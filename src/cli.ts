@@ -1,4 +1,5 @@
 // The `model-garden` command-line tool: terminals and scripts over the same core as the extension.
+import { commandHelp, wantsHelp } from './cli/help';
 import { processIo, UsageError, type CliIo } from './cli/io';
 
 interface Command {
@@ -21,23 +22,38 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scalars: async () => import('./cli/scalars'),
 };
 
+/** Every subcommand's name, in the order `--help` lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 function help(): string {
   return ['Usage: model-garden <command> [options]', '', 'Commands:'].join('\n');
 }
 
+const HELP_FOOTER = '\nRun "model-garden <command> --help" for what a command does and its options.';
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0 && Object.hasOwn(COMMANDS, rest[0])) {
+    io.out(commandHelp(rest[0], (await COMMANDS[rest[0]]()).usage));
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const usages = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).usage));
-    io.out([help(), ...usages.map((u) => '  ' + u)].join('\n'));
+    const text = [help(), ...usages.map((u) => '  ' + u), HELP_FOOTER].join('\n');
+    if (name) io.out(text);
+    else io.err(text);
     return name ? 0 : 2;
   }
-  const load = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     io.err(`model-garden: unknown command "${name}". Run "model-garden --help".`);
     return 2;
   }
   const command = await load();
+  if (wantsHelp(rest)) {
+    io.out(commandHelp(name, command.usage));
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (error) {
@@ -46,7 +62,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return error.exitCode;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      io.err(`model-garden ${name}: ${error.message}\nUsage: ${command.usage}`);
+      io.err(
+        `model-garden ${name}: ${error.message}\nUsage: ${command.usage}\nRun "model-garden ${name} --help" for the options.`,
+      );
       return 2;
     }
     io.err(`model-garden ${name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -30,6 +30,17 @@ describe('inference panel (Run Model on Selection)', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('on a first run with no model offers checkpoints instead of an error or a missing-head message', async function () {
+    await selectText(TEXT);
+    const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection');
+    assert.ok(state, 'the command returned no state');
+    assert.equal(state.model, undefined);
+    assert.equal(state.error, undefined, state.error);
+    assert.ok(Array.isArray(state.choices), 'no model choices were offered');
+    assert.equal(state.fillMask, undefined);
+    assert.equal(state.text, TEXT, 'the selection is kept for when a model is chosen');
+  });
+
   it('opens beside the editor on a selection and shows the tiny BERT fill-mask result of the reference', async function () {
     const api = await activateExtension();
     await selectText(TEXT);
@@ -66,6 +77,20 @@ describe('inference panel (Run Model on Selection)', function () {
       tooltip: `Model Garden inference runs on ${state.model!.backend} (setting modelGarden.inference.backend).`,
       warning: false,
     });
+    assert.equal(state.choices, undefined, 'the first-run choices are gone once a model runs');
+    // Special tokens are marked, so that the panel can leave them out (and show them on request).
+    const flagged = new Map(answer.candidates.map((c) => [c.token, c.special]));
+    for (const special of ['[UNK]', '[SEP]', '[MASK]', '[CLS]', '[PAD]']) {
+      if (flagged.has(special)) assert.equal(flagged.get(special), true, special);
+    }
+    assert.ok(
+      answer.candidates.filter((c) => !c.special).length >= 10,
+      'ten candidates remain once special tokens are left out',
+    );
+    assert.ok(
+      answer.candidates.some((c) => c.special),
+      'the tiny vocabulary has special candidates',
+    );
     assert.ok(state.attention && state.attention.focus.length === 2 * 4);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     const panelTab = tabs.find(
@@ -150,11 +175,53 @@ describe('inference panel (Run Model on Selection)', function () {
       checkpoint: bad,
     });
     assert.match(failed?.error ?? '', /model\.ckpt\.index/);
+    // In the user's words, with what to do, and the engine's text kept as detail.
+    assert.doesNotMatch(failed!.error!, /naming|bad-magic/);
+    assert.match(failed?.errorAction ?? '', /Choose Model…/);
+    assert.match(failed?.errorDetail ?? '', /model\.ckpt\.index/);
+    // Nothing of the previous model's run stays under the error, and no model is named as loaded.
+    assert.equal(failed?.model, undefined, 'the header still names the previous model');
+    for (const key of ['tokens', 'fillMask', 'embedding', 'attention', 'heads'] as const)
+      assert.equal(failed?.[key], undefined, `${key} from the previous run is still shown`);
     const good = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
       checkpoint: dir,
     });
     assert.equal(good?.error, undefined);
     assert.equal(good?.fillMask?.[0]?.position, 4);
     assert.deepEqual(api.inference.lastState(), good);
+  });
+
+  it('runs the next-sentence head on the selection split after its first sentence', async function () {
+    await selectText('all work and no play. makes jack a dull boy.');
+    const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: dir,
+    });
+    assert.equal(state?.error, undefined, state?.error);
+    assert.ok(state?.model?.heads.includes('nextSentence'), 'the tiny BERT has a next-sentence head');
+    const ns = state?.heads?.nextSentence;
+    assert.ok(ns, 'the Heads tab has no next-sentence result');
+    assert.equal(ns.first, 'all work and no play.');
+    assert.equal(ns.second, 'makes jack a dull boy.');
+    assert.ok(ns.isNext > 0 && ns.isNext < 1, String(ns.isNext));
+
+    await selectText('all work and no play makes jack a dull boy');
+    const single = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection');
+    assert.equal(single?.heads?.nextSentence, undefined, 'one sentence has no pair to judge');
+  });
+
+  it('says in user words that a SavedModel of another kind is not an encoder', async function () {
+    const other = fixture(this, 'rust_regression_model_tf1');
+    await selectText(TEXT);
+    const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection', {
+      checkpoint: other,
+    });
+    assert.match(
+      state?.error ?? '',
+      /The SavedModel “rust_regression_model_tf1” is a TensorFlow checkpoint, but not of a BERT, ALBERT or ELECTRA encoder/,
+    );
+    assert.doesNotMatch(state!.error!, /naming|num_attention_heads/);
+    assert.match(state?.errorDetail ?? '', /naming unknown/, 'the engine text is kept as detail');
+    assert.equal(state?.model, undefined);
+    assert.equal(state?.tokens, undefined);
   });
 });

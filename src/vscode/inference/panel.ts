@@ -7,9 +7,12 @@ import * as vscode from 'vscode';
 import type { Analysis } from '../../core/inference/analyze';
 import type { InferenceClient } from '../../core/inference/client';
 import type { ModelInfo } from '../../core/inference/protocol';
+import { splitSentencePair } from '../../core/inference/sentencePair';
+import { isSpecialPiece } from '../../core/inference/specialPieces';
 import { cosine } from '../../core/inference/tasks';
 import { CancelledError } from '../../core/inference/types';
-import type { FromPanel, PanelState } from '../../webview/inference/protocol';
+import { userMessage } from '../../core/inference/userMessage';
+import type { FromPanel, ModelChoice, PanelState } from '../../webview/inference/protocol';
 import { panelHtml } from './html';
 
 export const PANEL_VIEW_TYPE = 'modelGarden.inference';
@@ -21,12 +24,34 @@ export interface InferenceHost {
   modelPath(): string | undefined;
   /** Asks the user for a checkpoint; returns it (and remembers it) or undefined. */
   pickModel(): Promise<string | undefined>;
+  /** Remembers `path` as the model to run. */
+  useModel(path: string): Promise<void>;
+  /** Checkpoints on this machine to offer when no model is chosen (downloaded, in the workspace). */
+  modelChoices(): Promise<ModelChoice[]>;
+  /** Starts downloading a catalog model's checkpoint (the user picks the model). */
+  downloadModel(): Promise<void>;
   stateChanged(state: PanelState): void;
   /** Where a "Compare with…" text comes from. */
   compareText(): Promise<string | undefined>;
 }
 
 const normOf = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+/** Fill-Mask asks for this many candidates so that ten remain once special tokens are left out. */
+const FILL_MASK_FETCH = 40;
+
+/** Everything computed from one run; cleared together when a run fails, so nothing stale stays. */
+const NO_RESULTS: Partial<PanelState> = {
+  tokens: undefined,
+  truncated: undefined,
+  maskPositions: undefined,
+  fillMask: undefined,
+  embedding: undefined,
+  attention: undefined,
+  heads: undefined,
+  ms: undefined,
+};
+const NO_ERROR: Partial<PanelState> = { error: undefined, errorAction: undefined, errorDetail: undefined };
 
 export class InferencePanel {
   private static current: InferencePanel | undefined;
@@ -95,16 +120,36 @@ export class InferencePanel {
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    this.update({ text, error: undefined });
+    this.update({ text, ...NO_ERROR });
     try {
       const info = await this.ensureModel(abort.signal);
       if (!info) return;
       this.update({ busy: { message: 'Running the encoder…' } });
-      const analysis = await this.host.client().analyze(info.key, { text, maskPosition }, abort.signal);
+      const client = this.host.client();
+      const analysis = await client.analyze(
+        info.key,
+        { text, maskPosition, topK: FILL_MASK_FETCH },
+        abort.signal,
+      );
       this.analysis = analysis;
-      this.update({ ...this.fromAnalysis(analysis), busy: undefined });
+      const results = this.fromAnalysis(analysis);
+      // The next-sentence head judges the selection split in two (first blank line, else first sentence).
+      const pair = info.heads.nextSentence ? splitSentencePair(text) : undefined;
+      if (pair) {
+        this.update({ busy: { message: 'Running the next-sentence head…' } });
+        const judged = await client.analyze(
+          info.key,
+          { text: pair.first, pair: pair.second, attentionLimit: 0, topK: 1 },
+          abort.signal,
+        );
+        if (judged.nextSentence !== undefined) {
+          results.heads = { ...results.heads, nextSentence: { ...pair, isNext: judged.nextSentence } };
+        }
+      }
+      this.update({ ...results, busy: undefined });
     } catch (error) {
-      this.fail(error);
+      this.analysis = undefined;
+      this.fail(error, true);
     } finally {
       if (this.abort === abort) this.abort = undefined;
     }
@@ -116,46 +161,32 @@ export class InferencePanel {
   }
 
   private async ensureModel(signal: AbortSignal): Promise<ModelInfo | undefined> {
-    let file = this.host.modelPath();
-    if (!file) file = await this.host.pickModel();
+    const file = this.host.modelPath();
     if (!file) {
-      this.update({ busy: undefined, error: 'Choose a checkpoint (folder, prefix or .index file) to run.' });
+      // First run: offer the checkpoints on this machine and the catalog instead of an error.
+      this.info = undefined;
+      this.update({
+        ...NO_RESULTS,
+        model: undefined,
+        busy: { message: 'Looking for checkpoints…' },
+      });
+      const choices = await this.host.modelChoices().catch(() => []);
+      this.update({ busy: undefined, choices });
       return undefined;
+    }
+    if (this.state.model?.path !== file) {
+      // Another model: the header must not name the previous one while this one loads (or fails).
+      this.info = undefined;
+      this.update({ ...NO_RESULTS, model: undefined });
     }
     const client = this.host.client();
     const backend = await client.backend();
-    this.update({ busy: { message: `Loading ${path.basename(file)}…` } });
-    const info = await vscode.window.withProgress(
-      {
-        // The status bar shows it; the panel has its own progress line with a Cancel button.
-        location: vscode.ProgressLocation.Window,
-        title: `Loading ${path.basename(file)}`,
-        cancellable: true,
-      },
-      (progress, token) => {
-        token.onCancellationRequested(() => this.abort?.abort());
-        let last = 0;
-        // A shared ALBERT block without a config beside it needs the layer count (the catalog's for cached downloads).
-        const numLayers = vscode.workspace
-          .getConfiguration('modelGarden.inference')
-          .get<number | null>('numLayers');
-        return client.load(
-          { kind: 'checkpoint', path: file, ...(numLayers ? { numLayers } : {}) },
-          {
-            signal,
-            onProgress: (p) => {
-              const fraction = p.total > 0 ? p.done / p.total : 0;
-              progress.report({ increment: Math.max(0, (fraction - last) * 100), message: p.message });
-              last = fraction;
-              this.post({
-                type: 'busy',
-                busy: { message: 'Loading the checkpoint…', done: p.done, total: p.total },
-              });
-            },
-          },
-        );
-      },
-    );
+    this.update({ busy: { message: `Loading ${path.basename(file)}…` }, choices: undefined });
+    const info = await this.load(client, file, signal).catch((error: unknown) => {
+      this.info = undefined;
+      this.update({ model: undefined });
+      throw error;
+    });
     this.info = info;
     const c = info.config;
     const heads = Object.entries(info.heads).flatMap(([k, v]) => (v ? [k] : []));
@@ -171,7 +202,43 @@ export class InferencePanel {
     return info;
   }
 
-  private fromAnalysis(a: Analysis): PanelState {
+  private load(client: InferenceClient, file: string, signal: AbortSignal): Promise<ModelInfo> {
+    return Promise.resolve(
+      vscode.window.withProgress(
+        {
+          // The status bar shows it; the panel has its own progress line with a Cancel button.
+          location: vscode.ProgressLocation.Window,
+          title: `Loading ${path.basename(file)}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          token.onCancellationRequested(() => this.abort?.abort());
+          let last = 0;
+          // A shared ALBERT block without a config beside it needs the layer count (the catalog's for cached downloads).
+          const numLayers = vscode.workspace
+            .getConfiguration('modelGarden.inference')
+            .get<number | null>('numLayers');
+          return client.load(
+            { kind: 'checkpoint', path: file, ...(numLayers ? { numLayers } : {}) },
+            {
+              signal,
+              onProgress: (p) => {
+                const fraction = p.total > 0 ? p.done / p.total : 0;
+                progress.report({ increment: Math.max(0, (fraction - last) * 100), message: p.message });
+                last = fraction;
+                this.post({
+                  type: 'busy',
+                  busy: { message: 'Loading the checkpoint…', done: p.done, total: p.total },
+                });
+              },
+            },
+          );
+        },
+      ),
+    );
+  }
+
+  private fromAnalysis(a: Analysis): PanelState & { heads: NonNullable<PanelState['heads']> } {
     const previous = this.state.attention?.selected;
     const attention = a.attention
       ? {
@@ -188,7 +255,10 @@ export class InferencePanel {
       tokens: a.tokens.map((t) => ({ piece: t.piece, id: t.id, special: t.special, segment: t.segment })),
       truncated: a.truncated,
       maskPositions: a.maskPositions,
-      fillMask: a.fillMask.map((f) => ({ position: f.position, candidates: [...f.candidates] })),
+      fillMask: a.fillMask.map((f) => ({
+        position: f.position,
+        candidates: f.candidates.map((c) => ({ ...c, special: isSpecialPiece(c.token) })),
+      })),
       embedding: {
         pooled: a.pooled,
         norm: normOf(a.pooled ?? a.meanPooled),
@@ -230,6 +300,17 @@ export class InferencePanel {
         }
         return;
       }
+      case 'useModel':
+        await this.host.useModel(message.path);
+        this.resetModel();
+        if (this.state.text !== undefined) await this.run(this.state.text);
+        return;
+      case 'downloadModel':
+        return this.host.downloadModel();
+      case 'showSpecial':
+        this.state = { ...this.state, showSpecial: message.value };
+        this.host.stateChanged(this.state);
+        return;
       case 'cancel':
         this.abort?.abort();
         return;
@@ -279,7 +360,7 @@ export class InferencePanel {
         },
       });
     } catch (error) {
-      this.fail(error);
+      this.fail(error, false);
     }
   }
 
@@ -296,17 +377,32 @@ export class InferencePanel {
         heads: { ...this.state.heads, squad: { question, answer: r.span?.text ?? '', score: r.span?.score } },
       });
     } catch (error) {
-      this.fail(error);
+      this.fail(error, false);
     }
   }
 
-  private fail(error: unknown): void {
+  /**
+   * Shows an error in the user's words. A failed run clears every result (they would describe
+   * another text or model); a failed Compare or Answer keeps the run's results.
+   */
+  private fail(error: unknown, clearResults: boolean): void {
+    const cleared = clearResults ? NO_RESULTS : {};
     if (error instanceof CancelledError || (error instanceof Error && error.name === 'CancelledError')) {
-      this.update({ busy: undefined, error: 'Cancelled.' });
+      this.update({ ...cleared, busy: undefined, ...NO_ERROR, error: 'Cancelled.' });
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    this.update({ busy: undefined, error: message });
+    const m = userMessage(
+      error instanceof Error
+        ? { name: error.name, message: error.message, code: (error as { code?: string }).code }
+        : { message: String(error) },
+    );
+    this.update({
+      ...cleared,
+      busy: undefined,
+      error: m.summary,
+      errorAction: m.action,
+      errorDetail: m.detail,
+    });
   }
 
   private update(patch: Partial<PanelState>): void {

@@ -10,6 +10,7 @@ import { isBackendPreference, type BackendPreference } from '../../core/inferenc
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
 import { backendErrorText, backendStatusText, type BackendStatusText } from './backendText';
+import { modelChoices } from './modelChoices';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
@@ -128,6 +129,13 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       vscode.workspace.getConfiguration().get<string>(CHECKPOINT_SETTING) ||
       undefined,
     pickModel,
+    useModel: async (chosen) => {
+      await context.globalState.update(LAST_MODEL_KEY, chosen);
+    },
+    modelChoices: () => modelChoices(cacheRoot(context).root),
+    downloadModel: async () => {
+      await vscode.commands.executeCommand('modelGarden.downloads.downloadCheckpoint');
+    },
     stateChanged: (state) => {
       last = state;
     },

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { FromPanel, PanelState, TabName, ToPanel } from './protocol';
+import type { FromPanel, PanelCandidate, PanelState, TabName, ToPanel } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: FromPanel): void;
@@ -24,6 +24,49 @@ const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
 const $ = (id: string) => document.getElementById(id)!;
+/** Fill-Mask shows this many candidates. */
+const SHOWN = 10;
+
+/** Rows of bars, each scaled to the largest value shown (so small probabilities stay comparable), value printed. */
+function barsHtml(
+  label: string,
+  rows: readonly { name: string; prob: number }[],
+  nameClass = 'cand',
+): string {
+  const top = Math.max(...rows.map((r) => r.prob), 1e-12);
+  return (
+    `<table class="bars" aria-label="${esc(label)}">` +
+    rows
+      .map(
+        (r) =>
+          `<tr><td class="${nameClass}">${esc(r.name)}</td><td class="bar"><span data-w="${((r.prob / top) * 100).toFixed(1)}"></span></td><td class="num">${pct(r.prob)}</td></tr>`,
+      )
+      .join('') +
+    '</table>'
+  );
+}
+
+/** The lowest and highest value, for a colour scale relative to what is shown. */
+function range(values: readonly number[]): { min: number; max: number; flat: boolean } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max, flat: !(max - min > 1e-6) };
+}
+
+function legendHtml(r: { min: number; max: number; flat: boolean }, ramp: string, what: string): string {
+  // Enough decimals that the two ends differ, however narrow the range.
+  const digits = r.flat ? 3 : Math.min(8, Math.max(3, Math.ceil(-Math.log10(r.max - r.min)) + 1));
+  return r.flat
+    ? `<p class="legend" role="note">Every ${what} has the same value (${r.min.toFixed(3)}): the colours carry no contrast.</p>`
+    : `<p class="legend" role="note"><span>${r.min.toFixed(digits)}</span><span class="ramp ${ramp}" aria-hidden="true"></span><span>${r.max.toFixed(digits)}</span><span class="hint">the stronger the colour, the higher the ${what}; the scale runs from the lowest to the highest value shown</span></p>`;
+}
+
+const scaled = (v: number, r: { min: number; max: number; flat: boolean }) =>
+  r.flat ? 0.5 : (v - r.min) / (r.max - r.min);
 const tabsElement = () => document.querySelector('vscode-tabs')!;
 
 function tokensHtml(): string {
@@ -67,28 +110,37 @@ function tokensHtml(): string {
 
 function fillMaskHtml(): string {
   const answers = state.fillMask ?? [];
-  if (!state.model?.heads.includes('maskedLm'))
-    return '<p class="hint">This checkpoint has no masked-LM head.</p>';
+  if (!state.model) return '<p class="hint">Choose a model to see the candidates for a [MASK].</p>';
+  if (!state.model.heads.includes('maskedLm'))
+    return '<p class="hint">This checkpoint has no masked-LM head, so it cannot fill in [MASK].</p>';
   if (answers.length === 0)
     return '<p class="hint">Type [MASK] in the selection, or click a token to mask it.</p>';
-  return answers
-    .map(
-      (a) =>
-        `<h3>Position ${a.position}</h3><table class="bars" aria-label="Candidates for position ${a.position}">` +
-        a.candidates
-          .map(
-            (c) =>
-              `<tr><td class="cand">${esc(c.token)}</td><td class="bar"><span data-w="${(c.prob * 100).toFixed(1)}"></span></td><td class="num">${pct(c.prob)}</td></tr>`,
-          )
-          .join('') +
-        '</table>',
-    )
-    .join('');
+  const showSpecial = state.showSpecial === true;
+  const toggle = `<label class="option"><input type="checkbox" id="show-special" data-action="show-special"${showSpecial ? ' checked' : ''}> Show special tokens ([UNK], [SEP], [MASK], …)</label>`;
+  return (
+    toggle +
+    answers
+      .map((a) => {
+        const kept = a.candidates.filter((c: PanelCandidate) => showSpecial || !c.special).slice(0, SHOWN);
+        const hidden = a.candidates.slice(0, SHOWN).filter((c) => c.special).length;
+        return (
+          `<h3>Position ${a.position}</h3>` +
+          barsHtml(
+            `Candidates for position ${a.position}`,
+            kept.map((c) => ({ name: c.token, prob: c.prob })),
+          ) +
+          (!showSpecial && hidden > 0
+            ? `<p class="hint">${hidden} special token${hidden > 1 ? 's' : ''} left out of the top ${SHOWN}.</p>`
+            : '')
+        );
+      })
+      .join('')
+  );
 }
 
 function embeddingHtml(): string {
   const e = state.embedding;
-  if (!e) return '';
+  if (!e) return state.model ? '' : '<p class="hint">Choose a model to see the pooled vector.</p>';
   const head = (e.pooled ?? [])
     .slice(0, 16)
     .map((v) => v.toFixed(4))
@@ -102,7 +154,9 @@ function embeddingHtml(): string {
 
 function attentionHtml(): string {
   const a = state.attention;
+  if (!state.model) return '<p class="hint">Choose a model to see its attention.</p>';
   if (!a) return '<p class="hint">Attention maps are shown for up to 128 tokens.</p>';
+  const focusRange = range(a.focus);
   let grid = '<table class="heat" aria-label="Attention focus by layer and head"><tr><th></th>';
   for (let h = 0; h < a.heads; h++) grid += `<th>h${h}</th>`;
   grid += '</tr>';
@@ -111,7 +165,7 @@ function attentionHtml(): string {
     for (let h = 0; h < a.heads; h++) {
       const v = a.focus[l * a.heads + h]!;
       const sel = a.selected && a.selected.layer === l && a.selected.head === h ? ' selected' : '';
-      grid += `<td><button class="cell${sel}" data-v="${v.toFixed(3)}" data-action="head" data-layer="${l}" data-head="${h}" title="layer ${l}, head ${h}: focus ${v.toFixed(3)}"></button></td>`;
+      grid += `<td><button class="cell${sel}" data-v="${scaled(v, focusRange).toFixed(3)}" data-action="head" data-layer="${l}" data-head="${h}" title="layer ${l}, head ${h}: focus ${v.toFixed(3)}"></button></td>`;
     }
     grid += '</tr>';
   }
@@ -120,7 +174,8 @@ function attentionHtml(): string {
   const s = a.selected;
   if (s) {
     const tokens = state.tokens ?? [];
-    map = `<h3>Layer ${s.layer}, head ${s.head}: rows attend to columns</h3><table class="map"><tr><th></th>${tokens
+    const mapRange = range(s.map);
+    map = `<h3>Layer ${s.layer}, head ${s.head}: rows attend to columns</h3>${legendHtml(mapRange, 'orange', 'attention weight')}<table class="map"><tr><th></th>${tokens
       .slice(0, s.length)
       .map((t) => `<th class="col">${esc(t.piece)}</th>`)
       .join('')}</tr>`;
@@ -128,28 +183,26 @@ function attentionHtml(): string {
       map += `<tr><th>${esc(tokens[i]?.piece ?? '')}</th>`;
       for (let j = 0; j < s.length; j++) {
         const v = s.map[i * s.length + j]!;
-        map += `<td data-v="${v.toFixed(3)}" title="${pct(v)}"></td>`;
+        map += `<td data-v="${scaled(v, mapRange).toFixed(3)}" title="${esc(tokens[i]?.piece ?? '')} → ${esc(tokens[j]?.piece ?? '')}: ${pct(v)}"></td>`;
       }
       map += '</tr>';
     }
     map += '</table>';
   }
-  return `<p class="hint">Each cell: mean over tokens of the largest attention weight (darker = more focused). Choose a cell for its token-to-token map.</p>${grid}${map}`;
+  return `<p class="hint">Each cell is one head of one layer: how focused it is (the mean over tokens of its largest attention weight). Choose a cell for its token-to-token map.</p>${legendHtml(focusRange, 'blue', 'focus')}${grid}${map}`;
 }
 
 function headsHtml(): string {
   const h = state.heads ?? {};
+  if (!state.model) return '<p class="hint">Choose a model to see its task heads.</p>';
   const parts: string[] = [];
   if (h.classify) {
     parts.push(
-      '<h3>Classifier</h3><table class="bars">' +
-        h.classify
-          .map(
-            (c) =>
-              `<tr><td class="cand">${esc(c.label)}</td><td class="bar"><span data-w="${(c.prob * 100).toFixed(1)}"></span></td><td class="num">${pct(c.prob)}</td></tr>`,
-          )
-          .join('') +
-        '</table>',
+      '<h3>Classifier</h3>' +
+        barsHtml(
+          'Classifier probabilities',
+          h.classify.map((c) => ({ name: c.label, prob: c.prob })),
+        ),
     );
   }
   if (state.model?.heads.includes('span')) {
@@ -162,7 +215,21 @@ function headsHtml(): string {
           : ''),
     );
   }
-  if (h.nextSentence !== undefined) parts.push(`<p>Next sentence: ${pct(h.nextSentence)}</p>`);
+  const ns = h.nextSentence;
+  if (ns) {
+    parts.push(
+      `<h3>Next sentence</h3><p class="hint">Does the second part follow the first? The selection is split at its first blank line, else after its first sentence.</p>` +
+        `<p class="pair"><span class="segment">${esc(ns.first)}</span> → <span class="segment">${esc(ns.second)}</span></p>` +
+        barsHtml('Next-sentence probabilities', [
+          { name: 'IsNext', prob: ns.isNext },
+          { name: 'NotNext', prob: 1 - ns.isNext },
+        ]),
+    );
+  } else if (state.model.heads.includes('nextSentence')) {
+    parts.push(
+      '<h3>Next sentence</h3><p class="hint">This checkpoint has a next-sentence head: select two sentences (or two paragraphs) to see whether the second follows the first.</p>',
+    );
+  }
   if (h.tags) parts.push('<p class="hint">Tags are shown under each token above.</p>');
   if (h.rtd)
     parts.push(
@@ -185,9 +252,30 @@ function applyStyles(): void {
     .forEach((el) => el.style.setProperty('--replaced', el.dataset.replaced!));
 }
 
+/** First run: the checkpoints on this machine, the catalog, and Browse. */
+function choicesHtml(): string {
+  const choices = state.choices ?? [];
+  const list = choices.length
+    ? `<ul class="choices">${choices
+        .map(
+          (c) =>
+            `<li><vscode-button data-action="use" data-path="${esc(c.path)}" secondary>${esc(c.label)}</vscode-button> <span class="hint">${esc(c.description)}</span></li>`,
+        )
+        .join('')}</ul>`
+    : '<p class="hint">No checkpoint was found in the workspace or the model cache.</p>';
+  return (
+    '<h2>Choose a model to run on the selection</h2>' +
+    (choices.length ? '<p>Checkpoints on this machine:</p>' : '') +
+    list +
+    '<p><vscode-button data-action="download">Download a Catalog Model…</vscode-button> ' +
+    '<vscode-button data-action="pick" secondary>Browse for a Checkpoint…</vscode-button></p>' +
+    '<p class="hint">Catalog checkpoints are hundreds of MB to a few GB; the panel runs the encoder on this machine.</p>'
+  );
+}
+
 function render(): void {
   const m = state.model;
-  $('model').textContent = m ? `${m.label} — ${m.backend}` : 'No model chosen';
+  $('model').textContent = m ? `${m.label} — ${m.backend}` : 'No model loaded';
   $('backend-warning').hidden = !m?.backendWarning;
   $('backend-warning').textContent = m?.backendWarning ? `⚠ ${m.backendWarning}` : '';
   const busy = state.busy;
@@ -196,7 +284,15 @@ function render(): void {
     ? `${busy.message}${busy.total ? ` (${busy.done ?? 0}/${busy.total})` : ''}`
     : '';
   $('error').hidden = !state.error;
-  $('error').textContent = state.error ?? '';
+  $('error').innerHTML = state.error
+    ? `<p class="summary">${esc(state.error)}</p>` +
+      (state.errorAction ? `<p class="action">${esc(state.errorAction)}</p>` : '') +
+      (state.errorDetail && state.errorDetail !== state.error
+        ? `<details><summary>Details</summary><code>${esc(state.errorDetail)}</code></details>`
+        : '')
+    : '';
+  $('choices').hidden = !!m || !state.choices;
+  $('choices').innerHTML = choicesHtml();
   $('tokens').innerHTML = tokensHtml();
   $('meta').textContent = state.tokens
     ? `${state.tokens.length} tokens${state.truncated ? ' (truncated)' : ''}${state.ms !== undefined ? ` · ${state.ms.toFixed(0)} ms` : ''}`
@@ -240,7 +336,13 @@ document.addEventListener('click', (event) => {
     const field = document.getElementById('question') as HTMLInputElement | null;
     vscode.postMessage({ type: 'answer', question: field?.value ?? '' });
   } else if (action === 'pick') vscode.postMessage({ type: 'pickModel' });
-  else if (action === 'cancel') vscode.postMessage({ type: 'cancel' });
+  else if (action === 'use') vscode.postMessage({ type: 'useModel', path: target.dataset.path ?? '' });
+  else if (action === 'download') vscode.postMessage({ type: 'downloadModel' });
+  else if (action === 'show-special') {
+    const value = (target as HTMLInputElement).checked;
+    setState({ ...state, showSpecial: value });
+    vscode.postMessage({ type: 'showSpecial', value });
+  } else if (action === 'cancel') vscode.postMessage({ type: 'cancel' });
   else if (action === 'rerun') vscode.postMessage({ type: 'rerun' });
 });
 

@@ -14,6 +14,15 @@ export interface PanelCandidate {
   readonly token: string;
   readonly id: number;
   readonly prob: number;
+  /** [UNK], [SEP], [unused5], <pad>…: hidden unless the user shows special tokens. */
+  readonly special?: boolean;
+}
+
+/** A checkpoint the panel offers when no model is chosen yet. */
+export interface ModelChoice {
+  readonly label: string;
+  readonly description: string;
+  readonly path: string;
 }
 
 /** Everything the webview draws; also what it saves with setState and hands back after a reload. */
@@ -53,14 +62,22 @@ export interface PanelState {
   };
   readonly heads?: {
     readonly classify?: readonly { readonly label: string; readonly prob: number }[];
-    readonly nextSentence?: number;
+    /** The next-sentence head on the selection split in two (first blank line, else first sentence). */
+    readonly nextSentence?: { readonly first: string; readonly second: string; readonly isNext: number };
     readonly squad?: { readonly question: string; readonly answer?: string; readonly score?: number };
     readonly tags?: readonly { readonly position: number; readonly label: string; readonly prob: number }[];
     readonly rtd?: readonly { readonly position: number; readonly replaced: number }[];
   };
   readonly tab?: TabName;
   readonly busy?: { readonly message: string; readonly done?: number; readonly total?: number };
+  /** An error in the user's words (src/core/inference/userMessage.ts), what to do, and the engine's text. */
   readonly error?: string;
+  readonly errorAction?: string;
+  readonly errorDetail?: string;
+  /** No model chosen yet: checkpoints found on this machine to offer. */
+  readonly choices?: readonly ModelChoice[];
+  /** Fill-Mask also lists special tokens. */
+  readonly showSpecial?: boolean;
   readonly ms?: number;
 }
 
@@ -72,6 +89,9 @@ export type FromPanel =
   /** The script started; `state` is what it restored with getState (after a reload). */
   | { readonly type: 'ready'; readonly state?: PanelState }
   | { readonly type: 'pickModel' }
+  | { readonly type: 'useModel'; readonly path: string }
+  | { readonly type: 'downloadModel' }
+  | { readonly type: 'showSpecial'; readonly value: boolean }
   | { readonly type: 'cancel' }
   | { readonly type: 'rerun' }
   | { readonly type: 'maskToken'; readonly position: number }
