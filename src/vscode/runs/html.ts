@@ -38,7 +38,9 @@ export function curvesHtml(webview: vscode.Webview, extensionUri: vscode.Uri): s
   #empty { color: var(--vscode-descriptionForeground); padding: 12px 0; }
   .uplot, .u-title, .u-legend { font-family: var(--vscode-font-family); color: var(--vscode-foreground); }
   .u-title { font-size: 1em; text-align: left; }
-  .u-legend .u-marker { border-radius: 2px; }
+  .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; color: var(--vscode-descriptionForeground); padding: 2px 0 0 8px; }
+  .legend > span { display: inline-flex; align-items: center; gap: 6px; }
+  .swatch { display: inline-block; width: 14px; height: 3px; }
   .u-select { background: var(--vscode-editor-selectionBackground); }
 </style>
 </head>

@@ -121,7 +121,11 @@ export function registerRuns(context: vscode.ExtensionContext): RunsApi {
     const found = rootOfTarget(provider, target ?? view.selection[0]);
     let root = found.root;
     if (!root) {
-      const roots = provider.roots;
+      const roots = provider.roots.length ? provider.roots : await refresh();
+      if (roots.length === 0) {
+        void vscode.window.showInformationMessage('No training runs found: add a model_dir or launch a job.');
+        return undefined;
+      }
       const pick =
         roots.length === 1
           ? roots[0]

@@ -114,16 +114,45 @@ function options(tag: string, series: uPlot.Series[], width: number): uPlot.Opti
     grid: { stroke: withAlpha(grid, 0.5), width: 1 },
     ticks: { stroke: grid, width: 1 },
   };
+  const tick = (v: number) => {
+    if (v === 0) return '0';
+    const a = Math.abs(v);
+    return a < 1e-3 || a >= 1e5 ? v.toExponential(1) : String(Number(v.toPrecision(4)));
+  };
+  const yAxis: uPlot.Axis = { ...axis, size: 64, values: (_u, values) => values.map(tick) };
   return {
     title: tag,
     width,
     height: 240,
     series,
     scales: { x: { time: settings.xAxis === 'wall' }, y: { distr: settings.log ? 3 : 1 } },
-    axes: [axis, { ...axis, size: 60 }],
-    legend: { live: true },
+    axes: [axis, yAxis],
+    // A compact legend of our own (one entry per line, without the faint raw lines).
+    legend: { show: false },
     cursor: { drag: { x: true, y: false } },
   };
+}
+
+function legend(card: HTMLElement, series: uPlot.Series[]): void {
+  let box = card.querySelector<HTMLElement>('.legend');
+  if (!box) {
+    box = document.createElement('div');
+    box.className = 'legend';
+    card.append(box);
+  }
+  box.replaceChildren(
+    ...series
+      .slice(1)
+      .filter((s) => !String(s.label).endsWith(' raw'))
+      .map((s) => {
+        const entry = document.createElement('span');
+        const swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = String(s.stroke);
+        entry.append(swatch, document.createTextNode(String(s.label)));
+        return entry;
+      }),
+  );
 }
 
 function render(): void {
@@ -166,6 +195,7 @@ function render(): void {
       (chart as unknown as { _settings: string })._settings = JSON.stringify(settings);
       charts.set(tag, chart);
     }
+    legend(card, series);
     rendered.push({ tag, series: series.length - 1, points });
   }
   const order = wanted.map((t) => container.querySelector(`[data-tag="${CSS.escape(t)}"]`)!);

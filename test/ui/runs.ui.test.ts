@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { skipBecause } from '../fixtures';
+import { writeEventFile, type EventSpec } from '../support/eventWriter';
+import { rng } from '../support/random';
+import { openWorkbench, resultsDir, type Workbench } from './workbench';
+
+async function runCommand(page: Workbench['page'], title: string): Promise<void> {
+  // The extension's commands appear once the extension host has started: try again until then.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
+      return;
+    } catch (error) {
+      if (attempt === 6) {
+        await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
+        throw error;
+      }
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** A fine-tuning job's events: a noisy decaying loss, a linear-decay learning rate, eval every 100 steps. */
+function jobEvents(seed: number): { train: EventSpec[]; validation: EventSpec[] } {
+  const random = rng(seed);
+  const scalar = (step: number, tag: string, value: number): EventSpec => ({
+    wallTime: 1.7e9 + step * 0.8,
+    step,
+    values: [{ tag, plugin: 'scalars', tensor: { dtype: 'float32', value, via: 'content' } }],
+  });
+  const train: EventSpec[] = [];
+  const validation: EventSpec[] = [];
+  for (let step = 10; step <= 600; step += 10) {
+    train.push(scalar(step, 'training_loss', 0.25 + 0.9 * Math.exp(-step / 150) + 0.12 * (random() - 0.5)));
+    train.push(scalar(step, 'learning_rate', 2e-5 * (1 - step / 600) + 1e-8));
+    if (step % 100 === 0) {
+      validation.push(scalar(step, 'cls_accuracy', 0.9 - 0.35 * Math.exp(-step / 180) + 0.02 * random()));
+      validation.push(scalar(step, 'validation_loss', 0.35 + 0.7 * Math.exp(-step / 200) + 0.03 * random()));
+    }
+  }
+  return { train, validation };
+}
+
+describe('curves panel as a person sees it', function () {
+  let workbench: Workbench | null = null;
+
+  before(async function () {
+    workbench = await openWorkbench();
+    if (!workbench) skipBecause(this, 'code-server is not installed (bash scripts/install-code-server.sh)');
+  });
+
+  after(async () => {
+    await workbench?.close();
+  });
+
+  it('draws a job’s loss, learning rate and eval curves (screenshot runs.png)', async () => {
+    const { page, workspace } = workbench!;
+    const job = path.join(workspace, 'runs', 'bert_glue_mrpc');
+    const events = jobEvents(15);
+    for (const run of ['train', 'validation'] as const) {
+      fs.mkdirSync(path.join(job, run), { recursive: true });
+      writeEventFile(
+        path.join(job, run, `events.out.tfevents.1700000000.host.${run.length}.v2`),
+        events[run],
+      );
+    }
+    // As a person would: the Training Runs view in the Model Garden sidebar, then the job's row.
+    await page.locator('.activitybar [aria-label^="Model Garden"]').first().click({ timeout: 60_000 });
+    await runCommand(page, 'Model Garden: Refresh Training Runs');
+    const tree = page.locator('[id="workbench.view.extension.modelGarden"]');
+    const row = tree.locator('.monaco-list-row', { hasText: 'bert_glue_mrpc' }).first();
+    try {
+      await row.waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
+      throw error;
+    }
+    assert.match((await row.textContent()) ?? '', /step 600/);
+    await row.click();
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    try {
+      await frame.locator('body[data-ready="charts"]').waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
+      throw error;
+    }
+    const titles = await frame.locator('.u-title').allTextContents();
+    assert.deepEqual(titles, ['cls_accuracy', 'learning_rate', 'training_loss', 'validation_loss']);
+    assert.equal(await frame.locator('body').getAttribute('data-points'), String(60 + 60 + 6 + 6));
+    // The canvases are drawn (not blank): some pixels differ from the first one.
+    const drawn = await frame
+      .locator('.uplot canvas')
+      .first()
+      .evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let differing = 0;
+        for (let i = 4; i < data.length; i += 4) if (data[i + 3] !== data[3]) differing++;
+        return differing;
+      });
+    assert.ok(drawn > 500, `${drawn} drawn pixels`);
+    const file = path.join(resultsDir, 'runs.png');
+    await page.screenshot({ path: file });
+    assert.ok(fs.statSync(file).size > 10_000, 'the screenshot is not empty');
+  });
+});
