@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ScalarRun } from '../src/core/events';
-import { repoRoot } from '../test/fixtures';
 import { eventFileBytes, scalarEvent } from '../test/support/eventWriter';
+import { oracleVenvPython } from '../test/oracle/venvPath';
 
 const TAGS = ['training_loss', 'learning_rate', 'cls_accuracy', 'steps_per_second'];
 
@@ -20,11 +20,8 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 
 function oraclePython(): string | undefined {
-  const candidates = [
-    process.env.MODEL_GARDEN_ORACLE_PYTHON,
-    path.join(repoRoot, '.venv-oracle', 'bin', 'python'),
-  ];
-  return candidates.find((p): p is string => !!p && fs.existsSync(p));
+  const python = oracleVenvPython();
+  return fs.existsSync(python) ? python : undefined;
 }
 
 async function main(): Promise<void> {
@@ -86,7 +83,9 @@ async function main(): Promise<void> {
         );
       else console.log(`TensorFlow summary_iterator failed: ${r.stderr.slice(-500)}`);
     } else
-      console.log('TensorFlow summary_iterator: no oracle venv (.venv-oracle or MODEL_GARDEN_ORACLE_PYTHON)');
+      console.log(
+        'TensorFlow summary_iterator: no oracle venv (bash scripts/setup-oracle.sh, or MODEL_GARDEN_ORACLE_PYTHON)',
+      );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

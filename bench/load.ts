@@ -9,10 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { discoverModel } from '../src/core/checkpoint';
 import { EncoderModel, initBackend, loadCheckpointWeights } from '../src/core/inference';
+import { oracleVenvPython } from '../test/oracle/venvPath';
 
 const repo = path.resolve(__dirname, '..', '..');
 const dir = path.join(process.argv[2] ?? path.join(repo, 'test', 'oracle', '.artifacts'), 'bert_base_layout');
-const python = process.env.MODEL_GARDEN_ORACLE_PYTHON ?? path.join(repo, '.venv-oracle', 'bin', 'python');
+const python = oracleVenvPython();
 
 /** Peak resident set size of this process so far (VmHWM), in MB. */
 function peakRssMb(): number {
