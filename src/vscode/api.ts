@@ -2,6 +2,7 @@ import type { CatalogApi } from './catalog/register';
 import type { CheckpointsApi } from './checkpoints/register';
 import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
+import type { SentCommand } from './launch/terminal';
 import type { TokenizationApi } from './tokenize/register';
 import type { TrustRefusal } from './trust';
 
@@ -19,4 +20,6 @@ export interface ModelGardenApi {
   readonly tokenization: TokenizationApi;
   /** Actions refused because the workspace is untrusted (Restricted Mode), oldest first. */
   trustRefusals(): readonly TrustRefusal[];
+  /** train.py commands typed into terminals (recorded only when the extension runs in Test mode). */
+  terminalCommands(): readonly SentCommand[];
 }

@@ -5,6 +5,7 @@ import { registerCheckpoints } from './checkpoints/register';
 import { registerDownloads } from './downloads/register';
 import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
+import { sentCommands } from './launch/terminal';
 import { registerTokenization } from './tokenize/register';
 import { trustRefusals } from './trust';
 
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     inference: registerInference(context),
     tokenization: registerTokenization(context),
     trustRefusals,
+    terminalCommands: sentCommands,
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });

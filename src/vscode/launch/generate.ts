@@ -25,6 +25,7 @@ import {
 } from '../../core/launch';
 import { refuseUntrusted } from '../trust';
 import { findRepository } from './repository';
+import { sendCommand } from './terminal';
 import type { LaunchAnswers } from './wizard';
 
 export interface GenerateResult {
@@ -217,7 +218,7 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   });
   const line = toTerminalCommand({ ...spec, cwd: undefined, env: {} }, shell);
   terminal.show();
-  terminal.sendText(line, true);
+  sendCommand(terminal, line);
   return { target, text: line, problems };
 }
 

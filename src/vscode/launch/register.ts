@@ -6,6 +6,7 @@ import { modelIdOf } from '../catalog/nodes';
 import { refuseUntrusted } from '../trust';
 import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
 import { generate, type GenerateResult } from './generate';
+import { recordTerminalCommands } from './terminal';
 import {
   ANSWERS_KEY,
   askMissing,
@@ -55,6 +56,7 @@ export interface LaunchDependencies {
 }
 
 export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDependencies = {}): void {
+  recordTerminalCommands(context.extensionMode === vscode.ExtensionMode.Test);
   const run = async (
     first: unknown,
     second: unknown,
