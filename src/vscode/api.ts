@@ -4,6 +4,7 @@ import type { CliApi } from './cli/register';
 import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
 import type { RunsApi } from './runs/register';
+import type { SentCommand } from './launch/terminal';
 import type { TokenizationApi } from './tokenize/register';
 import type { TrustRefusal } from './trust';
 
@@ -23,4 +24,6 @@ export interface ModelGardenApi {
   readonly runs: RunsApi;
   /** Actions refused because the workspace is untrusted (Restricted Mode), oldest first. */
   trustRefusals(): readonly TrustRefusal[];
+  /** train.py commands typed into terminals (recorded only when the extension runs in Test mode). */
+  terminalCommands(): readonly SentCommand[];
 }

@@ -7,6 +7,7 @@ import { registerDownloads } from './downloads/register';
 import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
 import { registerRuns } from './runs/register';
+import { sentCommands } from './launch/terminal';
 import { registerTokenization } from './tokenize/register';
 import { trustRefusals } from './trust';
 
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     tokenization: registerTokenization(context),
     runs: registerRuns(context),
     trustRefusals,
+    terminalCommands: sentCommands,
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });

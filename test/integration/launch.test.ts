@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
@@ -156,6 +157,25 @@ describe('launch configurations in VS Code', () => {
     })) as GenerateResult;
     assert.equal(run.target, 'terminal');
     assert.ok(vscode.window.terminals.some((t) => t.name === 'train.py bert/squad'));
+    // The line typed into the terminal, read back by bash: the flags train.py will receive.
+    const sent = (await activateExtension()).terminalCommands().at(-1);
+    assert.ok(sent, 'nothing was sent to a terminal');
+    assert.equal(sent.terminal, 'train.py bert/squad');
+    const bash = spawnSync(
+      'bash',
+      ['-c', `python3() { printf '%s\\0' "$@"; }\npython() { python3 "$@"; }\n${sent.text}`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(bash.status, 0, bash.stderr);
+    const argv = bash.stdout.split('\0').slice(0, -1);
+    const at = argv.indexOf('--experiment=bert/squad');
+    assert.ok(at >= 1 && /train(\.py)?$/.test(argv[at - 1]), argv.join(' '));
+    assert.deepEqual(argv.slice(at + 1, at + 3), ['--mode=train', '--model_dir=/tmp/mg-out']);
+    const override = argv.find((a) => a.startsWith('--params_override='));
+    assert.ok(override?.includes('runtime.num_gpus=2'), override);
+    assert.ok(override?.includes('task.hub_module_url='), override);
     const vertex = (await vscode.commands.executeCommand('modelGarden.launch.generate', {
       ...ANSWERS,
       target: 'vertex',

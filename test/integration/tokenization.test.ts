@@ -3,6 +3,7 @@
 // shows the id, edits re-tokenize, a large text goes through the worker, Clear removes the tokens.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { TokenizationApi } from '../../src/vscode/tokenize/register';
 import { fixture } from '../fixtures';
@@ -138,10 +139,20 @@ describe('tokenization in VS Code', () => {
     const doc = await vscode.workspace.openTextDocument({ content: 'hello world\n'.repeat(5000) });
     const big = await vscode.window.showTextDocument(doc);
     big.selection = new vscode.Selection(0, 0, doc.lineCount, 0);
+    const before = api.workerStats().results;
     await vscode.commands.executeCommand('modelGarden.tokenization.inspect');
     await api.idle();
     const tokens = api.tokens(doc.uri)!;
     assert.equal(tokens.length, 10_000);
+    // The tokens came from the worker: its results carry the Worker's thread id, which is not the
+    // extension host's (where this test runs).
+    const stats = api.workerStats();
+    assert.ok(stats.results > before, 'no result came from the worker');
+    assert.ok(
+      stats.workerThreadId !== undefined && stats.workerThreadId !== threadId,
+      String(stats.workerThreadId),
+    );
+    assert.deepEqual(stats.answeredBy, [stats.workerThreadId]);
     assert.equal(doc.getText().slice(tokens[9_999].start, tokens[9_999].end), 'world');
     await vscode.commands.executeCommand('modelGarden.tokenization.clear');
     assert.equal(api.tokens(doc.uri), undefined);

@@ -25,6 +25,7 @@ import {
 } from '../../core/launch';
 import { refuseUntrusted } from '../trust';
 import { findOrAskRepository } from './repository';
+import { sendCommand } from './terminal';
 import type { LaunchAnswers } from './wizard';
 
 export interface GenerateResult {
@@ -264,7 +265,7 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   });
   const line = toTerminalCommand({ ...spec, cwd: undefined, env: {} }, shell);
   terminal.show();
-  terminal.sendText(line, true);
+  sendCommand(terminal, line);
   return { target, text: line, problems };
 }
 

@@ -7,6 +7,7 @@ import { refuseUntrusted } from '../trust';
 import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
 import { generate, type GenerateResult } from './generate';
 import { registerResolve } from './resolve';
+import { recordTerminalCommands } from './terminal';
 import {
   ANSWERS_KEY,
   askMissing,
@@ -60,6 +61,7 @@ export interface LaunchDependencies {
 }
 
 export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDependencies = {}): void {
+  recordTerminalCommands(context.extensionMode === vscode.ExtensionMode.Test);
   const run = async (
     first: unknown,
     second: unknown,

@@ -35,6 +35,13 @@ export class TokenizeClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private results = 0;
+  private readonly answeredBy = new Set<number>();
+
+  /** Which threads tokenized (from their results) and the worker's thread id, for tests and diagnostics. */
+  stats(): { workerThreadId: number | undefined; answeredBy: number[]; results: number } {
+    return { workerThreadId: this.worker?.threadId, answeredBy: [...this.answeredBy], results: this.results };
+  }
 
   constructor(private readonly workerPath: string) {}
 
@@ -93,6 +100,8 @@ export class TokenizeClient {
     const answer = await this.request({ type: 'tokenize', id: this.nextId++, spec, text }, token);
     if (answer.type === 'cancelled') return undefined;
     if (answer.type !== 'result') throw new Error(`unexpected answer ${answer.type} to tokenize`);
+    this.results++;
+    this.answeredBy.add(answer.threadId);
     return {
       info: answer.info,
       ids: Array.from(answer.ids),

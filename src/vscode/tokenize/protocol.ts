@@ -27,6 +27,8 @@ export type WorkerResponse =
       readonly ends: Int32Array;
       /** The piece of each token, in order. */
       readonly pieces: readonly string[];
+      /** `threadId` of the thread that tokenized (the worker's, never the extension host's). */
+      readonly threadId: number;
     }
   | { readonly type: 'cancelled'; readonly id: number }
   | {

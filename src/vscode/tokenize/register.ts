@@ -40,6 +40,8 @@ export interface TokenizationApi {
    * when the extension runs in Test mode (undefined otherwise).
    */
   decorationsPassed(uri: vscode.Uri): PassedDecorations | undefined;
+  /** The tokenize worker's thread id, the threads that returned results, and how many results. */
+  workerStats(): { workerThreadId: number | undefined; answeredBy: number[]; results: number };
 }
 
 interface DocumentView {
@@ -356,6 +358,7 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
     },
     statusText: () => (status.text ? status.text : undefined),
     decorationsPassed: (uri) => decorations.passed.get(uri.toString()),
+    workerStats: () => client.stats(),
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },

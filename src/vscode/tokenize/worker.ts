@@ -1,7 +1,7 @@
 // The tokenize worker (bundled as dist/tokenizeWorker.js): loads tokenizers and tokenizes off the extension
 // host's thread, in line-aligned chunks, yielding between chunks so that a cancel message is seen promptly.
 // No `vscode` import: it runs in a worker_threads Worker.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { VocabNotFoundError, type Tokenizer } from '../../core/tokenizers';
 import { encodeInChunks, loadFromSpec } from '../../core/tokenizers/spec';
 import type { TokenizerInfo, WorkerRequest, WorkerResponse } from './protocol';
@@ -42,7 +42,7 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Prom
     return;
   }
   const pieces = Array.from(result.ids, (id) => tokenizer.idToPiece(id));
-  post({ type: 'result', id: request.id, info: infoOf(tokenizer), pieces, ...result });
+  post({ type: 'result', id: request.id, info: infoOf(tokenizer), pieces, threadId, ...result });
 }
 
 port?.on('message', (request: WorkerRequest) => {
