@@ -3,7 +3,8 @@
 // start) against onnxruntime-node running the equivalent ONNX graph (built by bench/onnxGraph.ts),
 // in one run; prints latency, ratio to onnxruntime and GFLOP/s, checks the outputs agree, and times
 // loading a generated BERT-base-sized TF1 checkpoint (discovery, read + map, upload).
-// Run: node out/bench/encoder.js [--seq 16,128,512] [--runs 3] [--threads 2] [--backends wasm,cpu]
+// Run: node out/bench/encoder.js [--seq 16,128,512] [--runs 3] [--threads 2] [--backends wasm,cpu] [--memory no]
+// Then the peak resident memory of loading and running BERT-large (bench/encoderMemory.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +19,7 @@ import {
   type BackendName,
 } from '../src/core/inference';
 import { writeTf1Checkpoint } from '../test/support/tf1Checkpoint';
+import { formatMemory, measureInChild } from './encoderMemory';
 import { buildEncoderOnnx } from './onnxGraph';
 
 function arg(name: string, fallback: string): string {
@@ -159,6 +161,18 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   stopWasmThreads();
+
+  // Peak memory of BERT-large, each configuration in its own process.
+  if (arg('memory', 'yes') !== 'no') {
+    console.log('');
+    const released = await measureInChild(true, 128);
+    console.log(formatMemory(released));
+    const kept = await measureInChild(false, 128);
+    console.log(formatMemory(kept));
+    console.log(
+      `peak after upload: ${released.uploaded.toFixed(0)} MB released vs ${kept.uploaded.toFixed(0)} MB kept (${(released.uploaded / kept.uploaded).toFixed(2)}×)`,
+    );
+  }
 }
 
 main().then(

@@ -84,7 +84,8 @@ export class InferenceEngine {
         );
         await yieldTurn();
         if (isCancelled()) throw new CancelledError('Loading was cancelled.');
-        const model = new EncoderModel(loaded.weights);
+        // The worker owns the loaded weights (read, generated or cloned from the message): hand them over.
+        const model = new EncoderModel(loaded.weights, { release: true });
         const info: ModelInfo = {
           key,
           config: model.config,
