@@ -25,7 +25,11 @@ export class InferenceEngine {
   handle(message: ToWorker): void {
     switch (message.type) {
       case 'init':
-        this.backend = initBackend(message.backend, { wasmDir: message.wasmDir, threads: message.threads });
+        this.backend = initBackend(message.backend, {
+          wasmDir: message.wasmDir,
+          threads: message.threads,
+          nativePaths: message.nativePaths,
+        });
         this.backend.then(
           (backend) => this.post({ type: 'ready', backend }),
           (error: unknown) => this.post({ type: 'init-failed', error: wire(error) }),

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 // Light modules only: TensorFlow.js loads in the worker, never in the extension host.
 import type { Analysis } from '../../core/inference/analyze';
 import type { InferenceClient } from '../../core/inference/client';
+import { describeBackend } from './nativeBackend';
 import type { ModelInfo } from '../../core/inference/protocol';
 import { cosine } from '../../core/inference/tasks';
 import { CancelledError } from '../../core/inference/types';
@@ -159,7 +160,7 @@ export class InferencePanel {
       model: {
         path: file,
         label: `${path.basename(file)} (${c.family}, L${c.numLayers}/H${c.hiddenSize}/A${c.numHeads})`,
-        backend: backend.label,
+        backend: describeBackend(backend),
         heads,
       },
     });

@@ -9,6 +9,12 @@ import { InferenceClient } from '../../core/inference/client';
 import { isBackendPreference, type BackendPreference } from '../../core/inference/preferences';
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
+import {
+  BackendStatus,
+  NATIVE_PATH_SETTING,
+  nativeSearchPaths,
+  registerNativeBackend,
+} from './nativeBackend';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
@@ -39,13 +45,30 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
     if (!vscode.workspace.isTrusted) {
       throw new Error('Model inference is disabled in Restricted Mode: trust the workspace to run models.');
     }
-    client ??= new InferenceClient({
-      backend: backendSetting(),
-      workerPath: path.join(context.extensionPath, 'dist', 'inferenceWorker.js'),
-      wasmDir: path.join(context.extensionPath, 'dist', 'wasm'),
-    });
+    if (!client) {
+      const started = new InferenceClient({
+        backend: backendSetting(),
+        workerPath: path.join(context.extensionPath, 'dist', 'inferenceWorker.js'),
+        wasmDir: path.join(context.extensionPath, 'dist', 'wasm'),
+        nativePaths: nativeSearchPaths(context),
+      });
+      client = started;
+      started.backend().then(
+        (choice) => client === started && status.show(choice),
+        () => undefined,
+      );
+    }
     return client;
   };
+  const status = new BackendStatus();
+  const restart = () => {
+    if (!client) return;
+    void client.dispose();
+    client = undefined;
+    status.hide();
+    InferencePanel.active?.resetModel();
+  };
+  registerNativeBackend(context, restart);
 
   const pickModel = async (): Promise<string | undefined> => {
     const cache = new ModelCache(cacheRoot(context).root);
@@ -151,12 +174,9 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(BACKEND_SETTING) && client) {
-        void client.dispose();
-        client = undefined;
-        InferencePanel.active?.resetModel();
-      }
+      if (e.affectsConfiguration(BACKEND_SETTING) || e.affectsConfiguration(NATIVE_PATH_SETTING)) restart();
     }),
+    status,
     { dispose: () => void client?.dispose() },
   );
 
