@@ -3,7 +3,7 @@
 // start) against onnxruntime-node running the equivalent ONNX graph (built by bench/onnxGraph.ts),
 // in one run; prints latency, ratio to onnxruntime and GFLOP/s, checks the outputs agree, and times
 // loading a generated BERT-base-sized TF1 checkpoint (discovery, read + map, upload).
-// Run: node out/bench/encoder.js [--seq 16,128,512] [--runs 3] [--threads 2] [--backends wasm,cpu] [--memory no]
+// Run: node out/bench/encoder.js [--seq 16,128,512] [--runs 3] [--threads 2] [--backends wasm,cpu] [--native PREFIX] [--memory no]
 // Then the peak resident memory of loading and running BERT-large (bench/encoderMemory.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,6 +31,8 @@ const seqs = arg('seq', '16,128,512').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
 const threads = Number(arg('threads', String(Math.min(4, os.availableParallelism()))));
 const wanted = arg('backends', 'tensorflow,wasm').split(',') as BackendName[];
+// An installed tfjs-node (e.g. built by scripts/build-tfjs-node.sh against the TensorFlow wheel).
+const nativePaths = arg('native', '') ? [arg('native', '')] : [];
 
 interface Row {
   engine: string;
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
   // The machine is shared: peers are timed in turns (ours, onnxruntime 2 threads, 1 thread, again …)
   // so that load changes hit all of them alike; medians are reported.
   for (const name of wanted) {
-    const choice = await initBackend(name, { threads });
+    const choice = await initBackend(name, { threads, nativePaths });
     if (choice.name !== name) {
       console.log(`${name}: not available (${choice.fallbacks.join('; ')})`);
       continue;
