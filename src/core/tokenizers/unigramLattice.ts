@@ -32,6 +32,8 @@ export interface Segments {
 }
 
 interface CachedWord {
+  readonly key: string;
+  readonly hash: number;
   /** Merged segments: piece ids and end offsets relative to the word's start. */
   readonly ids: Int32Array;
   readonly ends: Int32Array;
@@ -43,6 +45,7 @@ interface CachedWord {
 
 const SPACE = 0x2581;
 const MAX_CACHED_WORDS = 1 << 17;
+const CACHE_SLOTS = MAX_CACHED_WORDS * 2;
 const MAX_CACHED_LENGTH = 64;
 const TWO_POW_23 = 8388608;
 
@@ -59,7 +62,9 @@ export class UnigramLattice {
     id: new Int32Array(256),
     count: 0,
   };
-  private readonly cache = new Map<string, CachedWord>();
+  // The word cache: open addressing on a hash of the word's UTF-16 units, so that a lookup makes no substring.
+  private slots = new Int32Array(CACHE_SLOTS).fill(-1);
+  private words: CachedWord[] = [];
   // The path of the last exact run (reversed), before merging: end positions and ids.
   private pathEnd = new Int32Array(64);
   private pathId = new Int32Array(64);
@@ -96,12 +101,30 @@ export class UnigramLattice {
       this.emitPath(from);
       return score;
     }
-    const key = text.slice(from, to);
-    let cached = this.cache.get(key);
+    let hash = 0x811c9dc5;
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    const mask = CACHE_SLOTS - 1;
+    let slot = hash & mask;
+    let cached: CachedWord | undefined;
+    for (;;) {
+      const k = this.slots[slot]!;
+      if (k < 0) break;
+      const w = this.words[k]!;
+      if (w.hash === hash && w.key.length === to - from && text.startsWith(w.key, from)) {
+        cached = w;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
     if (cached === undefined) {
-      cached = this.scoreWord(key);
-      if (this.cache.size >= MAX_CACHED_WORDS) this.cache.clear();
-      this.cache.set(key, cached);
+      if (this.words.length >= MAX_CACHED_WORDS) {
+        this.slots.fill(-1);
+        this.words = [];
+        slot = hash & mask;
+      }
+      cached = this.scoreWord(text.slice(from, to), hash);
+      this.slots[slot] = this.words.length;
+      this.words.push(cached);
     }
     if (Math.abs(base) >= cached.maxBase) {
       const score = this.exact(text, from, to, base);
@@ -184,7 +207,7 @@ export class UnigramLattice {
    * choices while each compared value's rounding error, at most (n + 1) / 2 float32 ulps of |B| + W for a word
    * of n units whose path scores stay within W of 0, is below half that margin; maxBase keeps a 4x safety factor.
    */
-  private scoreWord(word: string): CachedWord {
+  private scoreWord(word: string, hash: number): CachedWord {
     const { trie, types, unkId, unkScore } = this.vocab;
     const size = word.length;
     const best = this.bestScore;
@@ -253,7 +276,7 @@ export class UnigramLattice {
       start = end;
     }
     const maxBase = (minGap * TWO_POW_23) / (4 * (size + 2)) - reach - 1;
-    return { ids: Int32Array.from(ids), ends: Int32Array.from(ends), steps, maxBase };
+    return { key: word, hash, ids: Int32Array.from(ids), ends: Int32Array.from(ends), steps, maxBase };
   }
 
   /** Appends the last exact path (offset by `from` already) to the segments, merging adjacent unknowns. */
