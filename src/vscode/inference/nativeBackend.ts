@@ -79,9 +79,12 @@ export function registerNativeBackend(context: vscode.ExtensionContext, installe
     );
     return true;
   };
-  context.subscriptions.push(vscode.commands.registerCommand(INSTALL_NATIVE_COMMAND, install), {
-    dispose: () => channel?.dispose(),
-  });
+  context.subscriptions.push(
+    vscode.commands.registerCommand('modelGarden.inference.installNativeBackend', install),
+    {
+      dispose: () => channel?.dispose(),
+    },
+  );
 }
 
 /** A status bar item naming the backend in use; its tooltip says why preferred backends were skipped. */
