@@ -157,11 +157,12 @@ export class OnnxGraph {
 }
 
 /**
- * Inputs `input_ids`, `type_ids`, `position_ids` (int64 [1, S]) and `mask_adder` (float [1, 1, 1, S]);
- * outputs `sequence` [1, S, H] and `pooled` [1, H].
+ * Inputs `input_ids`, `type_ids`, `position_ids` (int64 [B, S]) and `mask_adder` (float [B, 1, 1, S]);
+ * outputs `sequence` [B, S, H] and `pooled` [B, H].
  */
-export function buildEncoderOnnx(w: EncoderWeights, seqLength: number): Uint8Array {
+export function buildEncoderOnnx(w: EncoderWeights, seqLength: number, batch = 1): Uint8Array {
   const g = new OnnxGraph();
+  const B = batch;
   const c = w.config;
   const S = seqLength;
   const H = c.hiddenSize;
@@ -188,10 +189,10 @@ export function buildEncoderOnnx(w: EncoderWeights, seqLength: number): Uint8Arr
     const inner = g.node('Mul', [g.node('Add', [x, g.node('Mul', [cube, k1])]), k2]);
     return g.node('Mul', [g.node('Mul', [x, half]), g.node('Add', [g.node('Tanh', [inner]), one])]);
   };
-  const ids = g.input('input_ids', 'int64', [1, S]);
-  const types = g.input('type_ids', 'int64', [1, S]);
-  const positions = g.input('position_ids', 'int64', [1, S]);
-  const adder = g.input('mask_adder', 'float', [1, 1, 1, S]);
+  const ids = g.input('input_ids', 'int64', [B, S]);
+  const types = g.input('type_ids', 'int64', [B, S]);
+  const positions = g.input('position_ids', 'int64', [B, S]);
+  const adder = g.input('mask_adder', 'float', [B, 1, 1, S]);
   const emb = g.node('Add', [
     g.node('Add', [
       g.node('Gather', [t('word', w.wordEmbeddings), ids]),
@@ -201,8 +202,8 @@ export function buildEncoderOnnx(w: EncoderWeights, seqLength: number): Uint8Arr
   ]);
   let x = norm(emb, 'emb_norm', w.embeddingNorm);
   if (w.embeddingProjection) x = dense(x, 'projection', w.embeddingProjection);
-  const headsShape = g.int64s('heads_shape', [1, S, A, d]);
-  const flatShape = g.int64s('flat_shape', [1, S, H]);
+  const headsShape = g.int64s('heads_shape', [B, S, A, d]);
+  const flatShape = g.int64s('flat_shape', [B, S, H]);
   const scale = g.scalar(1 / Math.sqrt(d));
   w.layers.forEach((l, i) => {
     const p = `layer_${i}`;
@@ -222,12 +223,12 @@ export function buildEncoderOnnx(w: EncoderWeights, seqLength: number): Uint8Arr
     x = norm(g.node('Add', [dense(inner, `${p}/out`, l.output), x1]), `${p}/ln2`, l.outputNorm);
   });
   g.node('Identity', [x], [], 'sequence');
-  g.output('sequence', [1, S, H]);
+  g.output('sequence', [B, S, H]);
   if (w.pooler) {
     const first = g.node('Gather', [x, g.int64s('zero', [0])], [{ name: 'axis', i: 1 }]);
-    const flat = g.node('Reshape', [first, g.int64s('pooled_shape', [1, H])]);
+    const flat = g.node('Reshape', [first, g.int64s('pooled_shape', [B, H])]);
     g.node('Tanh', [dense(flat, 'pooler', w.pooler)], [], 'pooled');
-    g.output('pooled', [1, H]);
+    g.output('pooled', [B, H]);
   }
   return g.model();
 }

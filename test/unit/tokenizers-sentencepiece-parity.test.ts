@@ -10,6 +10,7 @@ import {
   parseSpmModel,
   readAlbertModel,
   SentencePieceTokenizer,
+  PieceType,
   type SpmModel,
 } from '../../src/core/tokenizers';
 import { hasCombiningClass } from '../../src/core/tokenizers/unicode';
@@ -150,5 +151,68 @@ describe('tokenizers: SentencePiece parity with SentencePiece (wasm)', function 
       ),
       [],
     );
+  });
+});
+
+describe('tokenizers: SentencePiece word cache', function () {
+  it("XLNet's spiece.model: identical ids to SentencePiece on 64 KB texts (large float32 path scores)", async function () {
+    const bytes = fs.readFileSync(fixture(this, 'vocab', 'xlnet_spiece.model'));
+    const sp = await reference(bytes);
+    const ours = new SentencePieceTokenizer(parseSpmModel(bytes));
+    const lines = generateLines(23, 6000);
+    const texts: string[] = [];
+    for (let i = 0; i < lines.length; i += 1000) texts.push(lines.slice(i, i + 1000).join(' '));
+    assert.ok(texts.every((t) => t.length > 30_000));
+    assert.deepEqual(
+      compare(
+        texts,
+        (t) => ours.encode(t).ids,
+        (t) => sp.encodeIds(t),
+      ),
+      [],
+    );
+  });
+
+  it('a near-tie word after a long text is segmented as without the cache (float32 rounding)', function () {
+    // `▁ab` is `▁a b` by a margin below float32 resolution once ~10^5 of path score is carried into it.
+    const piece = (p: string, score: number, type: PieceType = PieceType.Normal) => ({
+      piece: p,
+      score: Math.fround(score),
+      type,
+    });
+    const mismatches: string[] = [];
+    for (let k = 1; k <= 60; k++) {
+      const margin = k * 1e-4;
+      const model: SpmModel = {
+        pieces: [
+          piece('<unk>', 0, PieceType.Unknown),
+          piece('\u2581', -20),
+          piece('\u2581c', -10.1),
+          piece('\u2581a', -3.3),
+          piece('b', -3.3),
+          piece('\u2581ab', Math.fround(-3.3) + Math.fround(-3.3) - margin),
+        ],
+        modelType: 1,
+        byteFallback: false,
+        treatWhitespaceAsSuffix: false,
+        normalizer: {
+          name: 'identity',
+          precompiledCharsmap: new Uint8Array(0),
+          addDummyPrefix: true,
+          removeExtraWhitespaces: true,
+          escapeWhitespaces: true,
+        },
+      };
+      const cached = new SentencePieceTokenizer(model);
+      const exact = new SentencePieceTokenizer(model, { wordCache: false });
+      cached.encode('ab c ab'); // the cache learns `▁ab` while the carried score is small
+      for (const fillers of [3000, 7001, 9000, 12345]) {
+        const text = 'c '.repeat(fillers) + 'ab';
+        const a = cached.encode(text).ids.slice(-2).join(' ');
+        const b = exact.encode(text).ids.slice(-2).join(' ');
+        if (a !== b) mismatches.push(`margin ${margin.toFixed(4)}, ${fillers} words: ${a} vs ${b}`);
+      }
+    }
+    assert.deepEqual(mismatches, []);
   });
 });

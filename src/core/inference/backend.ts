@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadedNative, loadNative } from './nativeBackend';
 import { enableWasmThreads, withCoreCount } from './wasmThreads';
 
 import type { BackendName, BackendPreference } from './preferences';
@@ -47,7 +48,8 @@ export class BackendUnavailableError extends Error {
 
 /** How each backend is made available; replaceable in tests. Each throws when unavailable. */
 export interface BackendLoaders {
-  tensorflow(): void;
+  /** `searchPaths`: folders that may hold an installed tfjs-node (nativeBackend.ts). */
+  tensorflow(searchPaths: readonly string[]): void;
   wasm(wasmDir: string | undefined, threads: number): void;
   cpu(): void;
 }
@@ -61,13 +63,14 @@ export interface BackendOptions {
    * keep the process alive: use it in a worker or a process that is terminated when done.
    */
   readonly threads?: number;
+  /** Where an installed @tensorflow/tfjs-node may be: npm prefixes or the package folder (nativeBackend.ts). */
+  readonly nativePaths?: readonly string[];
 }
 
 export const defaultLoaders: BackendLoaders = {
-  tensorflow() {
+  tensorflow(searchPaths) {
     // Optional: absent unless the user installed it; it registers the "tensorflow" backend.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('@tensorflow/tfjs-node');
+    loadNative(searchPaths);
   },
   wasm(wasmDir, threads) {
     const dir = wasmDir ?? bundledWasmDir() ?? packageWasmDir();
@@ -142,7 +145,7 @@ export async function initBackend(
   requested: BackendPreference = 'auto',
   options: BackendOptions = {},
 ): Promise<BackendChoice> {
-  const cached = !options.loaders && !options.wasmDir;
+  const cached = !options.loaders && !options.wasmDir && !options.nativePaths;
   if (cached && current && current.requested === requested && tf.getBackend() === current.name)
     return current;
   // Production mode: no debug checks, and no console advice to install tfjs-node on every start.
@@ -154,7 +157,8 @@ export async function initBackend(
   for (const name of order) {
     try {
       const threads = name === 'wasm' ? Math.max(1, Math.floor(options.threads ?? 1)) : 1;
-      if (name === 'wasm') loaders.wasm(options.wasmDir, threads);
+      if (name === 'wasm') loaders.wasm(options.wasmDir ?? bundledWasmDir(), threads);
+      else if (name === 'tensorflow') loaders.tensorflow(options.nativePaths ?? []);
       else loaders[name]();
       if (!tf.findBackendFactory(name)) throw new Error(`backend "${name}" did not register`);
       const { value: started, warnings } = await collectWarnings(() =>
@@ -189,7 +193,11 @@ export async function initBackend(
 }
 
 async function describe(name: BackendName): Promise<string> {
-  if (name !== 'wasm') return name === 'tensorflow' ? 'tensorflow (tfjs-node)' : 'cpu (JavaScript)';
+  if (name === 'tensorflow') {
+    const native = loadedNative();
+    return native ? `tensorflow (tfjs-node ${native.version}, ${native.dir})` : 'tensorflow (tfjs-node)';
+  }
+  if (name !== 'wasm') return 'cpu (JavaScript)';
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -24,6 +24,8 @@ export interface InferenceClientOptions {
   readonly wasmDir?: string;
   /** wasm backend threads (default: the machine's cores, at most 4). */
   readonly threads?: number;
+  /** Folders that may hold an installed @tensorflow/tfjs-node (see nativeBackend.ts). */
+  readonly nativePaths?: readonly string[];
 }
 
 /** An error raised inside the worker, with its original name and code. */
@@ -136,6 +138,7 @@ export class InferenceClient {
       backend: this.options.backend ?? 'auto',
       wasmDir: this.options.wasmDir,
       threads: this.options.threads ?? Math.min(4, os.availableParallelism()),
+      nativePaths: this.options.nativePaths,
     });
     return worker;
   }

@@ -25,3 +25,11 @@ export { stopWasmThreads } from './wasmThreads';
 export * from './tasks';
 export { loadCheckpointWeights } from './checkpointLoader';
 export type { Analysis, AnalyzeRequest, AttentionData } from './analyze';
+export {
+  NATIVE_BACKEND_FOLDER,
+  TFJS_NODE_PACKAGE,
+  TFJS_NODE_VERSION,
+  locateNative,
+  type NativeLocation,
+} from './nativeBackend';
+export { NativeInstallError, installNative, type NativeInstallOptions } from './nativeInstall';

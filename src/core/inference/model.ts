@@ -10,7 +10,13 @@ import {
   type EncoderResult,
   type RunOptions,
 } from './types';
-import { uploadWeights, type DeviceDense, type DeviceLayer, type DeviceWeights } from './upload';
+import {
+  uploadWeights,
+  type DeviceDense,
+  type DeviceLayer,
+  type DeviceWeights,
+  type UploadOptions,
+} from './upload';
 
 /** google-research/bert's additive attention mask for padding keys. */
 const MASK_ADDER = -10000;
@@ -26,10 +32,11 @@ export class EncoderModel {
   readonly labels: { readonly classifier?: readonly string[]; readonly tagging?: readonly string[] };
   private device: DeviceWeights | undefined;
 
-  constructor(weights: EncoderWeights) {
+  /** With `release`, the host arrays of `weights` are handed over during the upload (see upload.ts). */
+  constructor(weights: EncoderWeights, upload: UploadOptions = {}) {
     this.config = weights.config;
     this.labels = { classifier: weights.heads.classifier?.labels, tagging: weights.heads.tagging?.labels };
-    this.device = uploadWeights(weights);
+    this.device = uploadWeights(weights, upload);
   }
 
   /** Which heads the weights carry. */

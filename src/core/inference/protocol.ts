@@ -52,6 +52,7 @@ export type ToWorker =
       readonly backend: BackendPreference;
       readonly wasmDir?: string;
       readonly threads?: number;
+      readonly nativePaths?: readonly string[];
     }
   | { readonly type: 'load'; readonly id: number; readonly source: ModelSource }
   | {

@@ -61,8 +61,34 @@ export class WeightShapeError extends Error {
   }
 }
 
-export function uploadWeights(weights: EncoderWeights): DeviceWeights {
+export interface UploadOptions {
+  /**
+   * Hand each host array over: after its tensor is created, the weights' `data` is replaced by an empty array
+   * so that the host copy can be collected during the upload (the backends that copy into their own memory —
+   * wasm, tfjs-node — then hold the only copy). The weights are unusable afterwards.
+   */
+  readonly release?: boolean;
+}
+
+const RELEASED = new Float32Array(0);
+
+export function uploadWeights(weights: EncoderWeights, options: UploadOptions = {}): DeviceWeights {
   const all: tf.Tensor[] = [];
+  // A host tensor that appears twice in the weights (tied weights) is uploaded once.
+  const uploaded = new Map<Tensor, tf.Tensor>();
+  const hand = (t: Tensor, out: tf.Tensor): void => {
+    uploaded.set(t, out);
+    all.push(out);
+    if (options.release) (t as { data: Float32Array }).data = RELEASED;
+  };
+  const known = (t: Tensor, shape: readonly number[]): tf.Tensor | undefined => {
+    const out = uploaded.get(t);
+    if (out && (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])))
+      throw new WeightShapeError(
+        `a tied weight of shape [${out.shape.join(', ')}] is used as [${shape.join(', ')}]`,
+      );
+    return out;
+  };
   const check = (name: string, t: Tensor, shape: readonly number[]): void => {
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.data.length !== size) {
@@ -72,15 +98,19 @@ export function uploadWeights(weights: EncoderWeights): DeviceWeights {
     }
   };
   const up2 = (name: string, t: Tensor, shape: readonly number[]): tf.Tensor2D => {
+    const reused = known(t, shape);
+    if (reused) return reused as tf.Tensor2D;
     check(name, t, shape);
     const out = tf.tensor2d(t.data, [shape[0]!, shape[1]!], 'float32');
-    all.push(out);
+    hand(t, out);
     return out;
   };
   const up1 = (name: string, t: Tensor, shape: readonly number[]): tf.Tensor1D => {
+    const reused = known(t, shape);
+    if (reused) return reused as tf.Tensor1D;
     check(name, t, shape);
     const out = tf.tensor1d(t.data, 'float32');
-    all.push(out);
+    hand(t, out);
     return out;
   };
   const denseW = (name: string, d: DenseWeights, inSize: number, outSize?: number): DeviceDense => {

@@ -25,7 +25,11 @@ export class InferenceEngine {
   handle(message: ToWorker): void {
     switch (message.type) {
       case 'init':
-        this.backend = initBackend(message.backend, { wasmDir: message.wasmDir, threads: message.threads });
+        this.backend = initBackend(message.backend, {
+          wasmDir: message.wasmDir,
+          threads: message.threads,
+          nativePaths: message.nativePaths,
+        });
         this.backend.then(
           (backend) => this.post({ type: 'ready', backend }),
           (error: unknown) => this.post({ type: 'init-failed', error: wire(error) }),
@@ -84,7 +88,8 @@ export class InferenceEngine {
         );
         await yieldTurn();
         if (isCancelled()) throw new CancelledError('Loading was cancelled.');
-        const model = new EncoderModel(loaded.weights);
+        // The worker owns the loaded weights (read, generated or cloned from the message): hand them over.
+        const model = new EncoderModel(loaded.weights, { release: true });
         const info: ModelInfo = {
           key,
           config: model.config,

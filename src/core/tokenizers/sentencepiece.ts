@@ -7,6 +7,7 @@ import { tfTextSentencePiecePreprocess, type TokenizerFlavor } from './tfText';
 import { PieceTrie } from './pieceTrie';
 import { PieceType, type SpmModel } from './spmModel';
 import { SPACE_SYMBOL, SpmNormalizer } from './spmNormalizer';
+import { UnigramLattice } from './unigramLattice';
 import {
   mergeOverlappingSpans,
   TokenizerAssetError,
@@ -19,6 +20,8 @@ export interface SentencePieceOptions {
   /** ALBERT's `preprocess_text` (collapse whitespace, NFKD, drop combining marks, lower-case) and `encode_pieces`. */
   readonly albert?: { readonly lowerCase: boolean; readonly flavor?: TokenizerFlavor } | null;
   readonly label?: string;
+  /** Reuse the segmentation of repeated `▁word`s (exact; see unigramLattice.ts). Default true. */
+  readonly wordCache?: boolean;
   readonly source?: string;
 }
 
@@ -48,6 +51,7 @@ export class SentencePieceTokenizer implements Tokenizer {
   private readonly unkScore: number;
   private readonly maxScore: number;
   private readonly albert: { readonly lowerCase: boolean; readonly flavor?: TokenizerFlavor } | null;
+  private readonly lattice: UnigramLattice;
 
   constructor(
     readonly model: SpmModel,
@@ -91,6 +95,21 @@ export class SentencePieceTokenizer implements Tokenizer {
     // user-defined bonus `length * max_score_ - 0.1` is about -0.1; matching that keeps float32 ties identical.
     this.maxScore = Math.max(FLT_MIN, maxScore);
     this.normalizer = new SpmNormalizer(model.normalizer, userDefined, model.treatWhitespaceAsSuffix);
+    // Whitespace-delimited models (split_by_whitespace): `▁` only ever starts a piece, and is a piece itself.
+    let splitsAtSpace =
+      options.wordCache !== false &&
+      !model.treatWhitespaceAsSuffix &&
+      model.pieces[this.normal.get(SPACE_SYMBOL) ?? -1]?.type === PieceType.Normal;
+    for (const piece of this.normal.keys()) if (piece.indexOf(SPACE_SYMBOL, 1) >= 0) splitsAtSpace = false;
+    this.lattice = new UnigramLattice({
+      trie: this.trie,
+      scores: this.scores,
+      types: this.types,
+      unkId: this.unkId,
+      unkScore: this.unkScore,
+      maxScore: this.maxScore,
+      splitsAtSpace,
+    });
     const find = (...names: string[]) =>
       names.map((n) => this.pieceToId(n, true)).find((id) => id !== undefined);
     this.specials = {
@@ -164,21 +183,25 @@ export class SentencePieceTokenizer implements Tokenizer {
       starts.push(s);
       ends.push(e);
     };
-    for (const seg of this.viterbi(norm.text)) {
-      if (
-        this.albert &&
-        !tfText &&
-        norm.text.charCodeAt(seg.end - 1) === 44 &&
-        isDigitComma(norm.text.slice(seg.start, seg.end))
-      ) {
-        this.splitDigitComma(norm.text.slice(seg.start, seg.end), seg, norm.text, push);
-      } else if (seg.id === this.unkId && this.model.byteFallback) {
-        for (const byte of new TextEncoder().encode(norm.text.slice(seg.start, seg.end))) {
+    const segs = this.lattice.segment(norm.text);
+    const count = segs.count;
+    // splitDigitComma segments again, reusing the lattice's buffers: ALBERT keeps a copy.
+    const segStart = this.albert ? segs.start.slice(0, count) : segs.start;
+    const segEnd = this.albert ? segs.end.slice(0, count) : segs.end;
+    const segId = this.albert ? segs.id.slice(0, count) : segs.id;
+    for (let k = 0; k < count; k++) {
+      const start = segStart[k];
+      const end = segEnd[k];
+      const id = segId[k];
+      if (this.albert && !tfText && norm.text.charCodeAt(end - 1) === 44 && isDigitComma(norm.text.slice(start, end))) {
+        this.splitDigitComma(norm.text.slice(start, end), { start, end, id }, norm.text, push);
+      } else if (id === this.unkId && this.model.byteFallback) {
+        for (const byte of new TextEncoder().encode(norm.text.slice(start, end))) {
           const piece = `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`;
-          push(this.pieceToId(piece)!, seg.start, seg.end);
+          push(this.pieceToId(piece)!, start, end);
         }
       } else {
-        push(seg.id, seg.start, seg.end);
+        push(id, start, end);
       }
     }
     mergeOverlappingSpans(starts, ends);
@@ -210,67 +233,12 @@ export class SentencePieceTokenizer implements Tokenizer {
     push(this.pieceToId(',')!, commaAt, seg.end);
   }
 
-  /**
-   * Best segmentation of a normalized string, as SentencePiece's EncodeOptimized: path scores are stored as
-   * float32, but a candidate (piece score + path score) is formed and compared in double precision (the score
-   * expression is a double because of the user-defined bonus `length * max_score - 0.1`), while the unknown
-   * candidate is a float32 sum. Ties keep the earliest start. Adjacent unknown pieces are merged into one.
-   */
+  /** Best segmentation of a normalized string (SentencePiece's EncodeOptimized); see unigramLattice.ts. */
   viterbi(text: string): Segment[] {
-    const size = text.length;
-    if (size === 0) return [];
-    const bestScore = new Float64Array(size + 1);
-    const bestStart = new Int32Array(size + 1).fill(-1);
-    const bestId = new Int32Array(size + 1);
-    const trie = this.trie;
-    for (let start = 0; start < size;) {
-      const c = text.charCodeAt(start);
-      const mblen = c >= 0xd800 && c <= 0xdbff && start + 1 < size ? 2 : 1;
-      const base = bestScore[start];
-      let single = false;
-      let node = 0;
-      for (let end = start + 1; end <= size; end++) {
-        node = trie.next(node, text.charCodeAt(end - 1));
-        if (node < 0) break;
-        const id = trie.id(node);
-        if (id < 0) continue;
-        const d = text.charCodeAt(end - 1);
-        if (d >= 0xd800 && d <= 0xdbff && end < size) continue;
-        const type = this.types[id];
-        if (type === PieceType.Unused) continue;
-        const score =
-          type === PieceType.UserDefined
-            ? Math.fround(utf8Length(text, start, end) * this.maxScore) - 0.1
-            : this.scores[id];
-        const candidate = score + base;
-        if (bestStart[end] === -1 || candidate > bestScore[end]) {
-          bestScore[end] = Math.fround(candidate);
-          bestStart[end] = start;
-          bestId[end] = id;
-        }
-        if (end - start === mblen) single = true;
-      }
-      if (!single) {
-        const end = start + mblen;
-        const candidate = Math.fround(this.unkScore + base);
-        if (bestStart[end] === -1 || candidate > bestScore[end]) {
-          bestScore[end] = candidate;
-          bestStart[end] = start;
-          bestId[end] = this.unkId;
-        }
-      }
-      start += mblen;
-    }
+    const seg = this.lattice.segment(text);
     const out: Segment[] = [];
-    for (let end = size; end > 0;) {
-      const start = bestStart[end];
-      const id = bestId[end];
-      const prev = out[out.length - 1];
-      if (id === this.unkId && prev && prev.id === this.unkId) prev.start = start;
-      else out.push({ start, end, id });
-      end = start;
-    }
-    return out.reverse();
+    for (let k = 0; k < seg.count; k++) out.push({ start: seg.start[k], end: seg.end[k], id: seg.id[k] });
+    return out;
   }
 }
 
@@ -281,8 +249,4 @@ function isDigitComma(piece: string): boolean {
     chars[chars.length - 1] === ',' &&
     isPythonDigit(chars[chars.length - 2].codePointAt(0)!)
   );
-}
-
-function utf8Length(text: string, a: number, b: number): number {
-  return new TextEncoder().encode(text.slice(a, b)).length;
 }

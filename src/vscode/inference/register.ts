@@ -11,6 +11,7 @@ import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
 import { backendErrorText, backendStatusText, type BackendStatusText } from './backendText';
 import { modelChoices } from './modelChoices';
+import { NATIVE_PATH_SETTING, nativeSearchPaths, registerNativeBackend } from './nativeBackend';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
@@ -70,6 +71,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
         backend: backendSetting(),
         workerPath: path.join(context.extensionPath, 'dist', 'inferenceWorker.js'),
         wasmDir: path.join(context.extensionPath, 'dist', 'wasm'),
+        nativePaths: nativeSearchPaths(context),
       });
       client = created;
       created.backend().then(
@@ -79,6 +81,14 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
     }
     return client;
   };
+  const restart = () => {
+    if (!client) return;
+    void client.dispose();
+    client = undefined;
+    showStatus(undefined);
+    InferencePanel.active?.resetModel();
+  };
+  registerNativeBackend(context, restart);
 
   const pickModel = async (): Promise<string | undefined> => {
     const cache = new ModelCache(cacheRoot(context).root);
@@ -191,11 +201,11 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(BACKEND_SETTING) && client) {
-        void client.dispose();
-        client = undefined;
-        showStatus(undefined);
-        InferencePanel.active?.resetModel();
+      if (
+        (e.affectsConfiguration(BACKEND_SETTING) || e.affectsConfiguration(NATIVE_PATH_SETTING)) &&
+        client
+      ) {
+        restart();
       }
     }),
     statusItem,
