@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findCheckpoints, latestCheckpoint } from '../../core/checkpoint';
+import { trustedSetting } from '../settings/trusted';
 import { loadCheckpoint, type LoadedCheckpoint } from './load';
 import { treeItem, type CheckpointNode } from './nodes';
 
@@ -8,9 +9,9 @@ export const FOLDERS_SETTING = 'modelGarden.checkpoints.folders';
 
 const EXCLUDE = '**/{node_modules,.git}/**';
 
-/** User-added folders, from the user (global) settings only: workspace settings cannot point the reader anywhere. */
+/** Added folders: in Restricted Mode from the user settings only, so a workspace cannot point the reader anywhere. */
 export function addedFolders(): string[] {
-  const value = vscode.workspace.getConfiguration().inspect<string[]>(FOLDERS_SETTING)?.globalValue;
+  const value = trustedSetting<string[]>(FOLDERS_SETTING);
   return Array.isArray(value) ? value.filter((v) => typeof v === 'string' && v.trim() !== '') : [];
 }
 

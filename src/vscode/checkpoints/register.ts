@@ -134,7 +134,9 @@ export function registerCheckpoints(context: vscode.ExtensionContext): Checkpoin
         folder = picked?.[0]?.fsPath;
       }
       if (!folder) return undefined;
-      const folders = addedFolders();
+      // Added to the user's own list (a workspace's list is the workspace's to edit).
+      const folders =
+        vscode.workspace.getConfiguration().inspect<string[]>(FOLDERS_SETTING)?.globalValue ?? [];
       if (!folders.includes(folder)) {
         await vscode.workspace
           .getConfiguration()

@@ -17,6 +17,7 @@ import {
   type DownloadKind,
 } from '../../core/download';
 import { manageCache } from './manageCache';
+import { SET_MIRROR_COMMAND, setCacheLocation, setMirror } from './settingCommands';
 import { targetModel } from './pickModel';
 import { cacheOptions, cacheRoot, WATCHED_SETTINGS } from './settings';
 import { DownloadStateStore, type ModelDownloadState } from './state';
@@ -114,6 +115,14 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
         } catch (error) {
           if (isCancelled(error)) {
             void vscode.window.showInformationMessage(`${title}: cancelled. Download again to resume.`);
+          } else if (error instanceof DownloadError && error.code === 'dns') {
+            const mirror = 'Set Download Mirror…';
+            const proxy = 'Proxy Settings';
+            void vscode.window.showErrorMessage(error.message, mirror, proxy).then((choice) => {
+              if (choice === mirror) void vscode.commands.executeCommand(SET_MIRROR_COMMAND);
+              if (choice === proxy)
+                void vscode.commands.executeCommand('workbench.action.openSettings', 'http.proxy');
+            });
           } else {
             const retry =
               error instanceof DownloadError && ['network', 'http', 'size', 'checksum'].includes(error.code);
@@ -182,6 +191,10 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (WATCHED_SETTINGS.some((s) => e.affectsConfiguration(s))) rebuild();
     }),
+    // Trust lets the workspace's own cache location and mirrors count.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => rebuild()),
+    vscode.commands.registerCommand('modelGarden.downloads.setMirror', setMirror),
+    vscode.commands.registerCommand('modelGarden.downloads.setCacheLocation', setCacheLocation),
     vscode.commands.registerCommand(
       'modelGarden.downloads.downloadCheckpoint',
       downloadCommand('checkpoint'),

@@ -9,12 +9,12 @@ import { InferenceClient } from '../../core/inference/client';
 import { isBackendPreference, type BackendPreference } from '../../core/inference/preferences';
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
+import { configuredCheckpoint } from './configuredCheckpoint';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
 export const PICK_COMMAND = 'modelGarden.inference.pickModel';
 const BACKEND_SETTING = 'modelGarden.inference.backend';
-const CHECKPOINT_SETTING = 'modelGarden.inference.checkpoint';
 const LAST_MODEL_KEY = 'modelGarden.inference.lastModel';
 
 export interface InferenceApi {
@@ -91,10 +91,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   const host: InferenceHost = {
     extensionUri: context.extensionUri,
     client: getClient,
-    modelPath: () =>
-      context.globalState.get<string>(LAST_MODEL_KEY) ||
-      vscode.workspace.getConfiguration().get<string>(CHECKPOINT_SETTING) ||
-      undefined,
+    modelPath: () => context.globalState.get<string>(LAST_MODEL_KEY) || configuredCheckpoint() || undefined,
     pickModel,
     stateChanged: (state) => {
       last = state;
