@@ -9,3 +9,4 @@ export { packInputs, roundRobinQuotas, type Packed } from './pack';
 export { readAlbertModel, ALBERT_MODEL_FILE, ALBERT_MODEL_SHA256 } from './albertAsset';
 export * from './load';
 export * from './spec';
+export { encodeKeepingMask, LITERAL_SPECIALS, MASK_TEXT } from './maskText';
