@@ -10,6 +10,7 @@ import { isBackendPreference, type BackendPreference } from '../../core/inferenc
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
 import { configuredCheckpoint } from './configuredCheckpoint';
+import { modelChoices, rememberModel } from './modelChoices';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
@@ -64,13 +65,15 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       description: 'folder, prefix or .index file',
       path: '',
     };
-    const choice = await vscode.window.showQuickPick([browse, ...cached], {
+    const choices = await modelChoices(context, cached);
+    const choice = await vscode.window.showQuickPick([browse, ...choices], {
       title: 'Model for inference',
-      placeHolder: cached.length
-        ? 'A downloaded catalog model, or a local checkpoint'
+      placeHolder: choices.length
+        ? 'A recent or local checkpoint, a downloaded catalog model, or Browse'
         : 'Choose a local checkpoint',
+      matchOnDetail: true,
     });
-    if (!choice) return undefined;
+    if (!choice || !('path' in choice)) return undefined;
     let chosen = choice.path;
     if (!chosen) {
       const uris = await vscode.window.showOpenDialog({
@@ -84,6 +87,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       chosen = uris[0].fsPath;
     }
     await context.globalState.update(LAST_MODEL_KEY, chosen);
+    await rememberModel(context, chosen);
     InferencePanel.active?.resetModel();
     return chosen;
   };
@@ -123,6 +127,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
     }
     if (args?.checkpoint) {
       await context.globalState.update(LAST_MODEL_KEY, args.checkpoint);
+      await rememberModel(context, args.checkpoint);
       InferencePanel.active?.resetModel();
     }
     const panel = InferencePanel.show(host);
