@@ -10,6 +10,7 @@ import {
   DownloadError,
   formatBytes,
   isCancelled,
+  isDownloadKind,
   KIND_LABELS,
   ModelCache,
   type CacheChange,
@@ -230,24 +231,49 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
       }
       return reveal(entry.state === 'complete' ? entry.contentDir : entry.dir);
     }),
-    vscode.commands.registerCommand('modelGarden.downloads.delete', async (target?: unknown) => {
-      const model = await targetModel(
-        target,
-        'Model to delete from the cache',
-        undefined,
-        (m) => store.stateOf(m.id).bytesOnDisk > 0,
-      );
-      if (!model) return 0;
-      const present = (await cache.entries(model.id)).filter((e) => e.state !== 'absent');
-      if (present.length === 0) {
-        void vscode.window.showInformationMessage(`${model.name} has nothing in the cache.`);
-        return 0;
-      }
-      const bytes = present.reduce((n, e) => n + e.bytesOnDisk, 0);
-      const label = `${model.name} (${present.map((e) => KIND_LABELS[e.kind]).join(', ')})`;
-      if (!(await confirmRemove(label, bytes))) return 0;
-      return cache.remove(model.id);
-    }),
+    vscode.commands.registerCommand(
+      'modelGarden.downloads.delete',
+      async (target?: unknown, only?: unknown) => {
+        const model = await targetModel(
+          target,
+          'Model to delete from the cache',
+          undefined,
+          (m) => store.stateOf(m.id).bytesOnDisk > 0,
+        );
+        if (!model) return 0;
+        let present = (await cache.entries(model.id)).filter((e) => e.state !== 'absent');
+        if (isDownloadKind(only)) present = present.filter((e) => e.kind === only);
+        if (present.length === 0) {
+          void vscode.window.showInformationMessage(`${model.name} has nothing in the cache.`);
+          return 0;
+        }
+        if (present.length > 1) {
+          // One kind or all of them: a checkpoint can go while the tokenizer stays.
+          const all: vscode.QuickPickItem & { entry?: CacheEntry } = {
+            label: 'Everything',
+            description: formatBytes(present.reduce((n, e) => n + e.bytesOnDisk, 0)),
+          };
+          const items: (vscode.QuickPickItem & { entry?: CacheEntry })[] = [
+            ...present.map((e) => ({
+              label: KIND_LABELS[e.kind],
+              description: `${e.state} · ${formatBytes(e.bytesOnDisk)}`,
+              entry: e,
+            })),
+            all,
+          ];
+          const pick = await vscode.window.showQuickPick(items, {
+            title: `Delete from the cache: ${model.name}`,
+          });
+          if (!pick) return 0;
+          if (pick.entry) present = [pick.entry];
+        }
+        const bytes = present.reduce((n, e) => n + e.bytesOnDisk, 0);
+        const label = `${model.name} (${present.map((e) => KIND_LABELS[e.kind]).join(', ')})`;
+        if (!(await confirmRemove(label, bytes))) return 0;
+        if (present.length === 1) return cache.remove(model.id, present[0].kind);
+        return cache.remove(model.id);
+      },
+    ),
     vscode.commands.registerCommand('modelGarden.downloads.manageCache', () =>
       manageCache(cache, {
         reveal: (entry) => reveal(entry.state === 'complete' ? entry.contentDir : entry.dir),
@@ -284,6 +310,8 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
             const state = store.stateOf(modelId);
             return [
               ...(state.downloading ? ['downloading'] : []),
+              // Per kind, so the menu hides the Download of a kind while it runs.
+              ...state.running.map((kind) => `downloading-${kind}`),
               ...(state.downloaded.length > 0 ? ['downloaded'] : []),
               ...state.downloaded.map((kind) => `downloaded-${kind}`),
             ];
