@@ -92,19 +92,21 @@ describe('restricted mode', () => {
     const config = vscode.workspace.getConfiguration('modelGarden');
     const user = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-restricted-user-'));
     const planted = path.join(os.tmpdir(), 'mg-restricted-planted');
+    const settingsFile = path.join(workspaceRoot(), '.vscode', 'settings.json');
     try {
       const api = await activateExtension();
       await config.update('cache.location', user, vscode.ConfigurationTarget.Global);
       for (let i = 0; i < 100 && api.downloads.cache().root !== user; i++)
         await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(api.downloads.cache().root, user, 'the user setting applies');
-      await config.update('cache.location', planted, vscode.ConfigurationTarget.Workspace);
-      assert.equal(config.inspect('cache.location')?.workspaceValue, planted, 'the workspace value is there');
-      // Let the configuration change reach the extension before looking again.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // What a cloned repository would carry: its own .vscode/settings.json pointing the cache elsewhere.
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'modelGarden.cache.location': planted }));
+      // Let the file watcher and the configuration change reach the extension before looking again.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.equal(api.downloads.cache().root, user, 'the workspace redirected the model cache');
     } finally {
-      await config.update('cache.location', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(settingsFile, { force: true });
       await config.update('cache.location', undefined, vscode.ConfigurationTarget.Global);
       await fs.promises.rm(user, { recursive: true, force: true });
     }
