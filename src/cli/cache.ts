@@ -21,7 +21,8 @@ function entryJson(entry: CacheEntry) {
     kind: entry.kind,
     state: entry.state,
     bytesOnDisk: entry.bytesOnDisk,
-    dir: entry.contentDir,
+    // The extracted files only once complete; before that the entry's own folder (files/ does not exist yet).
+    dir: entry.state === 'complete' ? entry.contentDir : entry.dir,
     url: entry.manifest?.url ?? null,
     sha256: entry.manifest?.sha256 ?? null,
     date: entry.manifest?.date ?? null,

@@ -57,10 +57,11 @@ describe('checkpoints in VS Code', () => {
       `not listed; have ${nodes.map((n) => (n.type === 'checkpoint' ? n.prefix : n.type)).join(', ')}`,
     );
     const item = checkpoints.provider.getTreeItem(node);
-    assert.equal(item.label, path.join('checkpoints', 'tiny_bert', 'bert_model.ckpt'));
+    // Labelled by its own folder and name; where it is comes last in the description.
+    assert.equal(item.label, 'tiny_bert/bert_model.ckpt');
     // The size shown is the bytes of all tensors: the whole data shard for this fixture.
     const kb = (fs.statSync(node.prefix + '.data-00000-of-00001').size / 1e3).toFixed(1);
-    assert.equal(item.description, `step 20 · bert L-2 H-4 · ${kb} kB`);
+    assert.equal(item.description, `step 20 · bert L-2 H-4 · ${kb} kB · checkpoints`);
     assert.equal(item.contextValue, 'checkpoint');
   });
 
@@ -133,6 +134,6 @@ describe('checkpoints in VS Code', () => {
         (n) => n.type === 'checkpoint' && n.prefix === path.join(dir, 'model.ckpt-40'),
       ),
     );
-    assert.match(String(checkpoints.provider.getTreeItem(node).description), /latest$/);
+    assert.match(String(checkpoints.provider.getTreeItem(node).description), / · latest · checkpoints$/);
   });
 });

@@ -144,6 +144,30 @@ describe('restricted mode', () => {
     }
   });
 
+  it('ignores the workspace value of a path setting, keeping the user value', async function () {
+    const config = vscode.workspace.getConfiguration('modelGarden');
+    const user = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'mg-restricted-user-'));
+    const planted = path.join(os.tmpdir(), 'mg-restricted-planted');
+    const settingsFile = path.join(workspaceRoot(), '.vscode', 'settings.json');
+    try {
+      const api = await activateExtension();
+      await config.update('cache.location', user, vscode.ConfigurationTarget.Global);
+      for (let i = 0; i < 100 && api.downloads.cache().root !== user; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(api.downloads.cache().root, user, 'the user setting applies');
+      // What a cloned repository would carry: its own .vscode/settings.json pointing the cache elsewhere.
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'modelGarden.cache.location': planted }));
+      // Let the file watcher and the configuration change reach the extension before looking again.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(api.downloads.cache().root, user, 'the workspace redirected the model cache');
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+      await config.update('cache.location', undefined, vscode.ConfigurationTarget.Global);
+      await fs.promises.rm(user, { recursive: true, force: true });
+    }
+  });
+
   it('reads no checkpoint from the workspace', async function () {
     const source = fixture(this, 'kerasbert_tiny_bert_tf1');
     const dir = path.join(workspaceRoot(), 'restricted_ckpt');

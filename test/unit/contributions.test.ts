@@ -115,6 +115,12 @@ describe('package.json contributions', () => {
       'reveal',
     ]);
     assert.deepEqual(shown('model hasHub downloading'), ['cancel', 'downloadHub', 'downloadTokenizer']);
+    // While a kind downloads, its Download is hidden (the other kinds stay).
+    assert.deepEqual(shown('model hasCheckpoint hasHub downloading downloading-checkpoint'), [
+      'cancel',
+      'downloadHub',
+      'downloadTokenizer',
+    ]);
   });
 
   it('activates only through contributions, a restored panel, or files that train.py diagnostics check', () => {

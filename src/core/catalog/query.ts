@@ -52,14 +52,48 @@ export function describe(model: CatalogModel): string {
   return `L-${model.layers} H-${model.hidden} · ${model.casing}`;
 }
 
+const SIZE_WORDS: readonly SizeClass[] = ['small', 'base', 'large', 'xlarge', 'xxlarge'];
+const CASING_WORDS = ['cased', 'uncased'] as const;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Free text split into facet words and the rest: a typed `cased`, `uncased` or size name is that
+ * facet (`large cased` is large *and* cased, never `uncased` or `xlarge`); other words match the start
+ * of a word in the model's id, name, configuration, family, language, tokenizer or shape.
+ */
+export function parseFilterText(text: string | undefined): {
+  readonly casing?: 'cased' | 'uncased';
+  readonly sizes: readonly SizeClass[];
+  readonly words: readonly string[];
+} {
+  let casing: 'cased' | 'uncased' | undefined;
+  const sizes: SizeClass[] = [];
+  const words: string[] = [];
+  for (const word of (text ?? '')
+    .trim()
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter(Boolean)) {
+    if ((CASING_WORDS as readonly string[]).includes(word)) casing = word as 'cased' | 'uncased';
+    else if ((SIZE_WORDS as readonly string[]).includes(word)) sizes.push(word as SizeClass);
+    else words.push(word);
+  }
+  return { ...(casing ? { casing } : {}), sizes, words };
+}
+
 export function matches(model: CatalogModel, filter: CatalogFilter): boolean {
   if (filter.family && model.family !== filter.family) return false;
   if (filter.size && sizeClass(model) !== filter.size) return false;
   if (filter.casing && model.casing !== filter.casing) return false;
   if (filter.language && !model.language.toLowerCase().startsWith(filter.language.toLowerCase()))
     return false;
-  const text = filter.text?.trim().toLowerCase();
-  if (text) {
+  const typed = parseFilterText(filter.text);
+  if (typed.casing && model.casing !== typed.casing) return false;
+  if (typed.sizes.some((size) => sizeClass(model) !== size)) return false;
+  if (typed.words.length > 0) {
     const haystack = [
       model.id,
       model.name,
@@ -73,7 +107,9 @@ export function matches(model: CatalogModel, filter: CatalogFilter): boolean {
     ]
       .join(' ')
       .toLowerCase();
-    if (!text.split(/\s+/).every((word) => haystack.includes(word))) return false;
+    // Whole words from their start: "cased" is not found inside "uncased", "large" not inside "xlarge".
+    const found = (word: string) => new RegExp(`(^|[^a-z0-9])${escapeRegExp(word)}`).test(haystack);
+    if (!typed.words.every(found)) return false;
   }
   return true;
 }

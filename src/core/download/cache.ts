@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findModel } from '../catalog';
+import { checkContent } from './checkContent';
 import { discardPart, downloadFile, type DownloadOptions } from './downloadFile';
 import { DownloadError } from './errors';
 import { extractArchive } from './extract';
@@ -399,6 +400,14 @@ export class ModelCache {
       throw error;
     }
     const assets = await locateAssets(contentDir);
+    try {
+      await checkContent(kind, contentDir, assets, url);
+    } catch (error) {
+      // Not what the kind promises: nothing of it is kept (no files, no archive, no manifest).
+      await fs.promises.rm(contentDir, { recursive: true, force: true });
+      await this.dropArchive(archive);
+      throw error;
+    }
     if (!this.options.keepArchive) await this.dropArchive(archive);
     const manifest: CacheManifest = {
       version: 1,

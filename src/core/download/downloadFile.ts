@@ -240,6 +240,9 @@ export async function downloadFile(
       });
     } catch (error) {
       throwIfCancelled(signal, what);
+      const unresolved = unresolvedHost(error, url);
+      // A name that does not resolve will not resolve on retry: say so now, with what to do.
+      if (unresolved) throw unresolved;
       if (headersTimeout.signal.aborted) {
         lastFailure = new Retryable(`the server sent no response headers within ${seconds(headersMs)}`);
         continue;
@@ -488,6 +491,41 @@ function permanentFailure(error: unknown): string | undefined {
 
 function giveUpWait(failure: Retryable, computed: number): number {
   return failure.waitMs ?? computed;
+}
+
+/** DNS failures (ENOTFOUND, EAI_AGAIN) anywhere in an error's cause chain. */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA']);
+
+/** The `dns` error for a host that cannot be resolved, or undefined for other failures. */
+export function unresolvedHost(error: unknown, url: string): DownloadError | undefined {
+  let code: string | undefined;
+  let hostname: string | undefined;
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const candidate = (e as { code?: unknown }).code;
+    if (typeof candidate === 'string' && DNS_CODES.has(candidate)) {
+      code = candidate;
+      const h = (e as { hostname?: unknown }).hostname;
+      hostname = typeof h === 'string' ? h : undefined;
+      break;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  if (!code) return undefined;
+  let host = hostname;
+  if (!host) {
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      host = url;
+    }
+  }
+  return new DownloadError(
+    `Cannot reach ${host}: the name does not resolve on this machine (${code}). ` +
+      'If it is blocked or offline here, download from a mirror (setting modelGarden.download.urlOverrides, ' +
+      'or --url on the command line) or through a proxy (setting http.proxy, or HTTPS_PROXY).',
+    'dns',
+    { url },
+  );
 }
 
 function causeOf(error: unknown): string {

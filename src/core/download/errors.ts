@@ -2,6 +2,7 @@
 export type DownloadErrorCode =
   | 'http' // the server answered with an error status (404, 403, exhausted 5xx retries)
   | 'network' // the connection failed or dropped and retries were exhausted
+  | 'dns' // the host name does not resolve (not retried: a mirror or a proxy is needed)
   | 'size' // the bytes received do not match Content-Length / Content-Range / the expected size
   | 'checksum' // the sha256 of the file is not the expected one
   | 'disk' // not enough free disk space to start

@@ -10,3 +10,4 @@ export { readAlbertModel, ALBERT_MODEL_FILE, ALBERT_MODEL_SHA256 } from './alber
 export * from './load';
 export * from './spec';
 export { tfTextPrenormalize, type TokenizerFlavor } from './tfText';
+export { encodeKeepingMask, LITERAL_SPECIALS, MASK_TEXT } from './maskText';

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { requireModel } from '../catalog';
 import { loadCatalogTokenizer, loadTokenizerFromPath } from './load';
+import { encodeKeepingMask } from './maskText';
 import type { Tokenizer } from './types';
 
 export type TokenizerSpec =
@@ -34,7 +35,10 @@ export function loadFromSpec(spec: TokenizerSpec): Tokenizer {
   return tokenizer;
 }
 
-/** Encodes long text in line-aligned chunks (calling `between` after each), so a worker can yield and cancel. */
+/**
+ * Encodes long text in line-aligned chunks (calling `between` after each), so a worker can yield and
+ * cancel. A typed `[MASK]` is kept whole, as Run Model does (see maskText.ts).
+ */
 export async function encodeInChunks(
   tokenizer: Tokenizer,
   text: string,
@@ -50,7 +54,7 @@ export async function encodeInChunks(
       const nl = text.indexOf('\n', end);
       end = nl < 0 ? text.length : nl + 1;
     }
-    const e = tokenizer.encode(text.slice(at, end));
+    const e = encodeKeepingMask(tokenizer, text.slice(at, end));
     for (let i = 0; i < e.ids.length; i++) {
       ids.push(e.ids[i]);
       starts.push(e.starts[i] + at);

@@ -22,12 +22,15 @@ function facetItems(current: CatalogFilter): (FacetItem | vscode.QuickPickItem)[
   const section = (label: string): vscode.QuickPickItem => ({
     label,
     kind: vscode.QuickPickItemKind.Separator,
+    alwaysShow: true,
   });
   const item = (facet: Facet, label: string, description: string): FacetItem => ({
     facet,
     label,
     description,
     picked: current[facet.key] === facet.value,
+    // Typed text is the free-text filter, not a search among the facets: they stay visible.
+    alwaysShow: true,
   });
   return [
     section('Family'),
@@ -49,7 +52,8 @@ function facetItems(current: CatalogFilter): (FacetItem | vscode.QuickPickItem)[
 export function pickFilter(current: CatalogFilter): Promise<CatalogFilter | undefined> {
   const pick = vscode.window.createQuickPick<FacetItem | vscode.QuickPickItem>();
   pick.title = 'Filter the Model Garden catalog';
-  pick.placeholder = 'Type words to match (e.g. "large cased"), tick facets, then press Enter';
+  pick.placeholder =
+    'Type words (e.g. "large cased": sizes and casing count as facets), tick facets, then press Enter';
   pick.canSelectMany = true;
   pick.matchOnDescription = false;
   pick.items = facetItems(current);

@@ -25,7 +25,10 @@ export interface DetailNode {
   readonly label: string;
   readonly value: string;
   readonly icon: string;
+  /** Opened in the browser on click (a web page, never a tarball). */
   readonly url?: string;
+  /** What Copy puts on the clipboard (default: the value); also the click action without a url. */
+  readonly copy?: string;
 }
 
 export type CatalogNode = FamilyNode | ModelNode | DetailNode;
@@ -51,8 +54,9 @@ export function detailNodes(model: CatalogModel): DetailNode[] {
       value:
         shapeLabel(model) +
         (model.config ? ` (${model.config})` : '') +
-        (model.sizesVerified ? '' : ' — unverified'),
+        (model.sizesVerified ? '' : ' — from the paper'),
       icon: 'symbol-ruler',
+      copy: model.config ?? shapeLabel(model),
     },
     {
       kind: 'detail',
@@ -67,8 +71,9 @@ export function detailNodes(model: CatalogModel): DetailNode[] {
       model,
       label: 'Checkpoint',
       value: model.checkpointUrl ?? 'none (TF-Hub only)',
-      // No click action: opening a multi-gigabyte tarball URL would start a browser download.
+      // Click copies: opening a multi-gigabyte tarball URL would start a browser download.
       icon: 'package',
+      ...(model.checkpointUrl ? { copy: model.checkpointUrl } : {}),
     },
     {
       kind: 'detail',
@@ -90,6 +95,13 @@ export function detailNodes(model: CatalogModel): DetailNode[] {
   return rows;
 }
 
+/** The text Copy puts on the clipboard for a detail row, or undefined when there is nothing to copy. */
+export function detailCopyText(node: DetailNode): string | undefined {
+  if (node.copy) return node.copy;
+  if (node.url) return node.url;
+  return /^(none|unknown)\b/.test(node.value) ? undefined : node.value;
+}
+
 export function treeItem(node: CatalogNode): vscode.TreeItem {
   switch (node.kind) {
     case 'family': {
@@ -105,8 +117,10 @@ export function treeItem(node: CatalogNode): vscode.TreeItem {
       const item = new vscode.TreeItem(model.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `model:${model.id}`;
       item.description = describe(model);
-      const tooltip = new vscode.MarkdownString(modelCard(model));
+      const open = `command:modelGarden.catalog.openModelCard?${encodeURIComponent(JSON.stringify([model.id]))}`;
+      const tooltip = new vscode.MarkdownString(`${modelCard(model)} · [Open Model Card](${open})`);
       tooltip.supportHtml = false;
+      tooltip.isTrusted = { enabledCommands: ['modelGarden.catalog.openModelCard'] };
       item.tooltip = tooltip;
       item.contextValue = ['model', model.checkpointUrl ? 'hasCheckpoint' : '', model.hubUrl ? 'hasHub' : '']
         .filter(Boolean)
@@ -120,15 +134,22 @@ export function treeItem(node: CatalogNode): vscode.TreeItem {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
       item.id = `detail:${node.model.id}:${node.label}`;
       item.description = node.value;
-      item.tooltip = `${node.label}: ${node.value}`;
+      const copyable = detailCopyText(node);
+      item.tooltip =
+        `${node.label}: ${node.value}\n${node.url ? 'Click to open in the browser' : copyable ? 'Click to copy' : ''}`.trim();
       item.iconPath = new vscode.ThemeIcon(node.icon);
-      item.contextValue = 'detail';
+      // Menu `when` clauses: Copy on rows with a value to copy, Open on rows with a web page.
+      item.contextValue = ['detail', copyable ? 'detailCopy' : '', node.url ? 'detailUrl' : '']
+        .filter(Boolean)
+        .join(' ');
       if (node.url) {
         item.command = {
-          command: 'vscode.open',
-          title: 'Open',
-          arguments: [vscode.Uri.parse(node.url)],
+          command: 'modelGarden.catalog.openDetail',
+          title: 'Open in Browser',
+          arguments: [node],
         };
+      } else if (copyable) {
+        item.command = { command: 'modelGarden.catalog.copyDetail', title: 'Copy', arguments: [node] };
       }
       return item;
     }

@@ -25,6 +25,27 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
   private currentFilter: CatalogFilter = {};
   /** What other features add to model rows (e.g. their download state). */
   private decorators: ModelDecorator[] = [];
+  /** Ids of the rows the user expanded: rows hidden by a filter come back expanded when it is cleared. */
+  private readonly expanded = new Set<string>();
+
+  /** Follows the view's expand/collapse events. */
+  trackExpansion(view: vscode.TreeView<CatalogNode>): vscode.Disposable {
+    return vscode.Disposable.from(
+      view.onDidExpandElement((e) => {
+        const id = treeItem(e.element).id;
+        if (id) this.expanded.add(id);
+      }),
+      view.onDidCollapseElement((e) => {
+        const id = treeItem(e.element).id;
+        if (id) this.expanded.delete(id);
+      }),
+    );
+  }
+
+  isExpanded(node: CatalogNode): boolean {
+    const id = treeItem(node).id;
+    return id !== undefined && this.expanded.has(id);
+  }
 
   get filter(): CatalogFilter {
     return this.currentFilter;
@@ -65,6 +86,12 @@ export class CatalogTreeProvider implements vscode.TreeDataProvider<CatalogNode>
 
   getTreeItem(node: CatalogNode): vscode.TreeItem {
     const item = treeItem(node);
+    if (
+      item.id &&
+      this.expanded.has(item.id) &&
+      item.collapsibleState !== vscode.TreeItemCollapsibleState.None
+    )
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
     if (node.kind === 'model') {
       const id = node.model.id;
       const suffixes = this.decorators.map((d) => d.description?.(id)).filter(Boolean);

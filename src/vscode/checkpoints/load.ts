@@ -1,5 +1,6 @@
 // Loads what the Local Checkpoints view shows about one checkpoint: index, description, report.
 // Only the index and a few small tensors (object graph, step) are read, with async file handles.
+import * as fs from 'node:fs';
 import {
   CheckpointReader,
   describeCheckpoint,
@@ -21,14 +22,27 @@ export interface LoadedCheckpoint {
   readonly scopes: ReadonlyMap<string, TensorEntry[]>;
   readonly config?: FoundConfig;
   readonly vocab?: string;
+  /** Data shard files the index names but that are not on disk (an incomplete copy or download). */
+  readonly missingShards: readonly string[];
 }
 
 export async function loadCheckpoint(prefix: string): Promise<LoadedCheckpoint> {
   const near = await findFilesNear(prefix);
   const reader = await CheckpointReader.open(prefix);
   try {
+    const shardFiles = Array.from({ length: reader.numShards }, (_, i) => reader.shardFile(i));
+    const present = await Promise.all(
+      shardFiles.map((file) =>
+        fs.promises.access(file).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
+    const missingShards = shardFiles.filter((_, i) => !present[i]);
     const description = await describeCheckpoint(reader, near.config?.encoder);
     return {
+      missingShards,
       prefix: reader.prefix,
       numShards: reader.numShards,
       tensors: reader.tensors,

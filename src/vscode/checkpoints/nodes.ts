@@ -7,8 +7,10 @@ export type CheckpointNode =
   | {
       readonly type: 'checkpoint';
       readonly prefix: string;
-      /** Label: the prefix relative to its workspace or added folder. */
+      /** Label: the checkpoint's own folder and name (`run1/ckpt-100`, `my_model (SavedModel)`). */
       readonly label: string;
+      /** Where it is: the folder holding it, relative to its workspace or added folder. */
+      readonly location: string;
       readonly latest: boolean;
       readonly loaded?: LoadedCheckpoint;
       readonly error?: string;
@@ -30,6 +32,33 @@ export function prefixOf(target: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * A label that tells checkpoints apart at any width: the checkpoint's own folder and name, a
+ * SavedModel by its folder (not `variables/variables`); `where` is the folder holding that.
+ */
+export function checkpointLabel(prefix: string): { label: string; where: string } {
+  const name = path.basename(prefix);
+  const dir = path.dirname(prefix);
+  if (name === 'variables' && path.basename(dir) === 'variables') {
+    const model = path.dirname(dir);
+    return { label: `${path.basename(model)} (SavedModel)`, where: path.dirname(model) };
+  }
+  return { label: `${path.basename(dir)}/${name}`, where: path.dirname(dir) };
+}
+
+/** "N parameters (M model, K optimizer)": the same numbers the scope rows add up to. */
+export function parameterSummary(loaded: LoadedCheckpoint): string {
+  const r = loaded.report;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const parts = [
+    r.modelParameters > 0 ? `${n(r.modelParameters)} model` : undefined,
+    r.optimizerParameters > 0 ? `${n(r.optimizerParameters)} optimizer` : undefined,
+  ].filter(Boolean);
+  const rest = r.totalParameters - r.modelParameters - r.optimizerParameters;
+  if (parts.length > 0 && rest > 0) parts.push(`${n(rest)} other`);
+  return `${n(r.totalParameters)} parameters${parts.length ? ` (${parts.join(', ')})` : ' (not recognised as an encoder)'}`;
+}
+
 export function checkpointDescription(loaded: LoadedCheckpoint): string {
   const d = loaded.description;
   const parts = [
@@ -47,27 +76,47 @@ export function treeItem(node: CheckpointNode): vscode.TreeItem {
       item.id = `ckpt:${node.prefix}`;
       item.resourceUri = vscode.Uri.file(node.prefix + '.index');
       if (node.error || !node.loaded) {
-        item.description = 'unreadable';
+        item.description = ['unreadable', node.location].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon('error');
-        item.tooltip = node.error;
+        item.tooltip = `${node.prefix}\n${node.error ?? ''}`;
         item.contextValue = 'checkpointError';
         item.collapsibleState = vscode.TreeItemCollapsibleState.None;
         return item;
       }
       const d = node.loaded.description;
-      item.description = checkpointDescription(node.loaded) + (node.latest ? ' · latest' : '');
-      item.iconPath = new vscode.ThemeIcon(node.latest ? 'database' : 'archive');
-      item.contextValue = 'checkpoint';
+      const missing = node.loaded.missingShards;
+      item.description = [
+        missing.length > 0
+          ? `data missing (${missing.length} of ${node.loaded.numShards} shards)`
+          : undefined,
+        checkpointDescription(node.loaded),
+        node.latest ? 'latest' : undefined,
+        node.location || undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.iconPath =
+        missing.length > 0
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+          : new vscode.ThemeIcon(node.latest ? 'database' : 'archive');
+      item.contextValue = missing.length > 0 ? 'checkpoint checkpointIncomplete' : 'checkpoint';
       item.tooltip = new vscode.MarkdownString(
         [
-          `**${path.basename(node.prefix)}**`,
+          `**${node.label}**`,
           '',
-          `${node.prefix}`,
+          `\`${node.prefix}\``,
           '',
-          `${d.family}, naming \`${d.scheme}\`, ${node.loaded.tensors.length} tensors, ${node.loaded.report.modelParameters.toLocaleString('en-US')} model parameters`,
+          ...(missing.length > 0
+            ? [
+                `$(warning) The index names ${node.loaded.numShards} data shard${node.loaded.numShards === 1 ? '' : 's'}, ${missing.length} missing: ${missing.map((f) => `\`${path.basename(f)}\``).join(', ')}. The sizes and shapes come from the index; the weights cannot be read.`,
+                '',
+              ]
+            : []),
+          `${d.family}, naming \`${d.scheme}\`, ${node.loaded.tensors.length} tensors, ${parameterSummary(node.loaded)}`,
           '',
           `Heads: ${d.headsPresent.join(', ') || 'none'} · Optimizer: ${d.optimizerSlots.join(', ') || 'none'}`,
         ].join('\n'),
+        true,
       );
       return item;
     }

@@ -1,16 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findCheckpoints, latestCheckpoint } from '../../core/checkpoint';
+import { trustedSetting } from '../settings/trusted';
 import { loadCheckpoint, type LoadedCheckpoint } from './load';
-import { treeItem, type CheckpointNode } from './nodes';
+import { checkpointLabel, treeItem, type CheckpointNode } from './nodes';
 
 export const FOLDERS_SETTING = 'modelGarden.checkpoints.folders';
 
 const EXCLUDE = '**/{node_modules,.git}/**';
 
-/** User-added folders, from the user (global) settings only: workspace settings cannot point the reader anywhere. */
+/** Added folders: in Restricted Mode from the user settings only, so a workspace cannot point the reader anywhere. */
 export function addedFolders(): string[] {
-  const value = vscode.workspace.getConfiguration().inspect<string[]>(FOLDERS_SETTING)?.globalValue;
+  const value = trustedSetting<string[]>(FOLDERS_SETTING);
   return Array.isArray(value) ? value.filter((v) => typeof v === 'string' && v.trim() !== '') : [];
 }
 
@@ -75,9 +76,12 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   }
 
   private async scan(): Promise<CheckpointNode[]> {
-    const found = new Map<string, string>(); // prefix → label
+    const found = new Map<string, string>(); // prefix → where it is, relative to its root
     const latest = new Set<string>();
-    const label = (prefix: string, base: string) => path.relative(base, prefix) || path.basename(prefix);
+    const where = (prefix: string, base: string, root: string) => {
+      const relative = path.relative(base, checkpointLabel(prefix).where);
+      return relative && !relative.startsWith('..') ? path.join(root, relative) : root;
+    };
     const [indexes, states] = await Promise.all([
       vscode.workspace.findFiles('**/*.index', EXCLUDE, 2000),
       vscode.workspace.findFiles('**/checkpoint', EXCLUDE, 500),
@@ -86,7 +90,7 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
       if (uri.scheme !== 'file' || uri.fsPath.includes('.tempstate')) continue;
       const prefix = uri.fsPath.slice(0, -'.index'.length);
       const folder = vscode.workspace.getWorkspaceFolder(uri);
-      found.set(prefix, label(prefix, folder?.uri.fsPath ?? path.dirname(prefix)));
+      found.set(prefix, folder ? where(prefix, folder.uri.fsPath, '') : path.dirname(prefix));
     }
     for (const uri of states) {
       const prefix = uri.scheme === 'file' ? await latestCheckpoint(path.dirname(uri.fsPath)) : undefined;
@@ -94,32 +98,24 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
     }
     for (const folder of addedFolders()) {
       const result = await findCheckpoints(folder);
-      for (const c of result.checkpoints)
-        found.set(c.prefix, path.join(path.basename(folder), label(c.prefix, folder)));
+      for (const c of result.checkpoints) found.set(c.prefix, where(c.prefix, folder, path.basename(folder)));
       for (const p of result.latest) latest.add(p);
     }
     const nodes = await Promise.all(
-      [...found].map(async ([prefix, text]): Promise<CheckpointNode> => {
+      [...found].map(async ([prefix, location]): Promise<CheckpointNode> => {
+        const base = { type: 'checkpoint' as const, prefix, label: checkpointLabel(prefix).label, location };
         try {
-          return {
-            type: 'checkpoint',
-            prefix,
-            label: text,
-            latest: latest.has(prefix),
-            loaded: await this.load(prefix),
-          };
+          return { ...base, latest: latest.has(prefix), loaded: await this.load(prefix) };
         } catch (error) {
           return {
-            type: 'checkpoint',
-            prefix,
-            label: text,
+            ...base,
             latest: latest.has(prefix),
             error: error instanceof Error ? error.message : String(error),
           };
         }
       }),
     );
-    const labelOf = (n: CheckpointNode) => (n.type === 'checkpoint' ? n.label : '');
+    const labelOf = (n: CheckpointNode) => (n.type === 'checkpoint' ? `${n.label}\u0000${n.location}` : '');
     return nodes.sort((a, b) => labelOf(a).localeCompare(labelOf(b), undefined, { numeric: true }));
   }
 

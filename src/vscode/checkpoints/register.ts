@@ -13,7 +13,8 @@ import {
   type FoundConfig,
 } from '../../core/checkpoint';
 import { addedFolders, CheckpointTreeProvider, FOLDERS_SETTING } from './provider';
-import { prefixOf, type CheckpointNode } from './nodes';
+import { markdownUri, registerMarkdownDocuments, showMarkdown } from '../markdown/documents';
+import { checkpointLabel, prefixOf, type CheckpointNode } from './nodes';
 
 export interface CheckpointsApi {
   readonly provider: CheckpointTreeProvider;
@@ -24,10 +25,20 @@ export interface CheckpointsApi {
 
 const WATCH_GLOB = '**/{*.index,checkpoint,saved_model.pb}';
 
-async function openMarkdown(content: string): Promise<vscode.TextDocument> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.window.showTextDocument(doc, { preview: true });
-  return doc;
+/** Shows a report rendered and read-only (a Markdown preview of a virtual document). */
+async function openMarkdown(kind: string, title: string, content: string): Promise<string> {
+  await showMarkdown(markdownUri(kind, title), content);
+  return content;
+}
+
+/** Checkpoints the Local Checkpoints view found last (for Choose Model for Inference). */
+let discovered: () => Promise<
+  readonly { prefix: string; label: string; location: string }[]
+> = async () => [];
+export function discoveredCheckpoints(): Promise<
+  readonly { prefix: string; label: string; location: string }[]
+> {
+  return discovered();
 }
 
 async function readConfigFile(uri: vscode.Uri): Promise<FoundConfig> {
@@ -77,6 +88,14 @@ export function registerCheckpoints(context: vscode.ExtensionContext): Checkpoin
     }
   };
   watch();
+
+  registerMarkdownDocuments(context);
+  discovered = async () => {
+    if (!vscode.workspace.isTrusted) return [];
+    return (await provider.getChildren()).flatMap((n) =>
+      n.type === 'checkpoint' && n.loaded ? [{ prefix: n.prefix, label: n.label, location: n.location }] : [],
+    );
+  };
 
   const refresh = async () => {
     provider.invalidate();
@@ -134,7 +153,9 @@ export function registerCheckpoints(context: vscode.ExtensionContext): Checkpoin
         folder = picked?.[0]?.fsPath;
       }
       if (!folder) return undefined;
-      const folders = addedFolders();
+      // Added to the user's own list (a workspace's list is the workspace's to edit).
+      const folders =
+        vscode.workspace.getConfiguration().inspect<string[]>(FOLDERS_SETTING)?.globalValue ?? [];
       if (!folders.includes(folder)) {
         await vscode.workspace
           .getConfiguration()
@@ -145,14 +166,37 @@ export function registerCheckpoints(context: vscode.ExtensionContext): Checkpoin
     vscode.commands.registerCommand('modelGarden.checkpoints.openReport', async (target?: unknown) => {
       const loaded = await loadedFor(target);
       if (!loaded) return undefined;
-      const doc = await openMarkdown(
+      return openMarkdown(
+        'checkpoint-report',
+        `Report ${checkpointLabel(loaded.prefix).label}`,
         checkpointReportMarkdown(loaded.description, loaded.report, loaded.tensors, {
           numShards: loaded.numShards,
           ...(loaded.config ? { config: loaded.config.file } : {}),
           ...(loaded.vocab ? { vocab: loaded.vocab } : {}),
         }),
       );
-      return doc.getText();
+    }),
+    vscode.commands.registerCommand('modelGarden.checkpoints.runModel', async (target?: unknown) => {
+      const prefix = prefixOf(target) ?? prefixOf(view.selection[0]);
+      if (!prefix) {
+        void vscode.window.showErrorMessage('Select a checkpoint in the Local Checkpoints view first.');
+        return undefined;
+      }
+      // The selection of the last text editor, else a sentence to fill in.
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      let text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : undefined;
+      if (!text?.trim()) {
+        text = await vscode.window.showInputBox({
+          title: `Run ${checkpointLabel(prefix).label}`,
+          prompt: 'Text to run the model on (type [MASK] where it should fill in a word)',
+          value: 'The capital of France is [MASK].',
+        });
+        if (!text?.trim()) return undefined;
+      }
+      return vscode.commands.executeCommand('modelGarden.inference.runOnSelection', {
+        checkpoint: prefix,
+        text,
+      });
     }),
     vscode.commands.registerCommand(
       'modelGarden.checkpoints.compare',
@@ -207,7 +251,11 @@ export function registerCheckpoints(context: vscode.ExtensionContext): Checkpoin
           }
         }
         const comparison = compareWithConfig(loaded.tensors, loaded.description, config);
-        await openMarkdown(comparisonMarkdown(loaded.prefix, label, comparison));
+        await openMarkdown(
+          'checkpoint-comparison',
+          `Compare ${checkpointLabel(loaded.prefix).label} with ${model?.name ?? id.split(/[\\/]/).pop()}`,
+          comparisonMarkdown(loaded.prefix, label, comparison),
+        );
         return comparison;
       },
     ),

@@ -27,7 +27,14 @@ function itemsOf(entries: readonly CacheEntry[]): EntryItem[] {
     entry,
     label: `$(${entry.state === 'complete' ? 'package' : entry.state === 'downloading' ? 'cloud-download' : 'warning'}) ${findModel(entry.modelId)?.name ?? entry.modelId}`,
     description: `${KIND_LABELS[entry.kind]} · ${entry.state} · ${formatBytes(entry.bytesOnDisk)}`,
-    detail: [entry.manifest?.date.slice(0, 10), entry.problem, entry.contentDir].filter(Boolean).join(' · '),
+    // The extracted files only exist once complete; a partial download lives in its own folder.
+    detail: [
+      entry.manifest?.date.slice(0, 10),
+      entry.problem,
+      entry.state === 'complete' ? entry.contentDir : entry.dir,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     buttons: [REVEAL, DELETE],
   }));
 }

@@ -10,6 +10,7 @@ import {
   DownloadError,
   formatBytes,
   isCancelled,
+  isDownloadKind,
   KIND_LABELS,
   ModelCache,
   type CacheChange,
@@ -18,6 +19,7 @@ import {
 } from '../../core/download';
 import { refuseUntrusted } from '../trust';
 import { manageCache } from './manageCache';
+import { SET_MIRROR_COMMAND, setCacheLocation, setMirror } from './settingCommands';
 import { targetModel } from './pickModel';
 import { cacheOptions, cacheRoot, WATCHED_SETTINGS } from './settings';
 import { DownloadStateStore, type ModelDownloadState } from './state';
@@ -112,6 +114,14 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
         } catch (error) {
           if (isCancelled(error)) {
             void vscode.window.showInformationMessage(`${title}: cancelled. Download again to resume.`);
+          } else if (error instanceof DownloadError && error.code === 'dns') {
+            const mirror = 'Set Download Mirror…';
+            const proxy = 'Proxy Settings';
+            void vscode.window.showErrorMessage(error.message, mirror, proxy).then((choice) => {
+              if (choice === mirror) void vscode.commands.executeCommand(SET_MIRROR_COMMAND);
+              if (choice === proxy)
+                void vscode.commands.executeCommand('workbench.action.openSettings', 'http.proxy');
+            });
           } else {
             const retry =
               error instanceof DownloadError && ['network', 'http', 'size', 'checksum'].includes(error.code);
@@ -183,6 +193,10 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (WATCHED_SETTINGS.some((s) => e.affectsConfiguration(s))) rebuild();
     }),
+    // Trust lets the workspace's own cache location and mirrors count.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => rebuild()),
+    vscode.commands.registerCommand('modelGarden.downloads.setMirror', setMirror),
+    vscode.commands.registerCommand('modelGarden.downloads.setCacheLocation', setCacheLocation),
     vscode.commands.registerCommand(
       'modelGarden.downloads.downloadCheckpoint',
       downloadCommand('checkpoint'),
@@ -218,24 +232,49 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
       }
       return reveal(entry.state === 'complete' ? entry.contentDir : entry.dir);
     }),
-    vscode.commands.registerCommand('modelGarden.downloads.delete', async (target?: unknown) => {
-      const model = await targetModel(
-        target,
-        'Model to delete from the cache',
-        undefined,
-        (m) => store.stateOf(m.id).bytesOnDisk > 0,
-      );
-      if (!model) return 0;
-      const present = (await cache.entries(model.id)).filter((e) => e.state !== 'absent');
-      if (present.length === 0) {
-        void vscode.window.showInformationMessage(`${model.name} has nothing in the cache.`);
-        return 0;
-      }
-      const bytes = present.reduce((n, e) => n + e.bytesOnDisk, 0);
-      const label = `${model.name} (${present.map((e) => KIND_LABELS[e.kind]).join(', ')})`;
-      if (!(await confirmRemove(label, bytes))) return 0;
-      return cache.remove(model.id);
-    }),
+    vscode.commands.registerCommand(
+      'modelGarden.downloads.delete',
+      async (target?: unknown, only?: unknown) => {
+        const model = await targetModel(
+          target,
+          'Model to delete from the cache',
+          undefined,
+          (m) => store.stateOf(m.id).bytesOnDisk > 0,
+        );
+        if (!model) return 0;
+        let present = (await cache.entries(model.id)).filter((e) => e.state !== 'absent');
+        if (isDownloadKind(only)) present = present.filter((e) => e.kind === only);
+        if (present.length === 0) {
+          void vscode.window.showInformationMessage(`${model.name} has nothing in the cache.`);
+          return 0;
+        }
+        if (present.length > 1) {
+          // One kind or all of them: a checkpoint can go while the tokenizer stays.
+          const all: vscode.QuickPickItem & { entry?: CacheEntry } = {
+            label: 'Everything',
+            description: formatBytes(present.reduce((n, e) => n + e.bytesOnDisk, 0)),
+          };
+          const items: (vscode.QuickPickItem & { entry?: CacheEntry })[] = [
+            ...present.map((e) => ({
+              label: KIND_LABELS[e.kind],
+              description: `${e.state} · ${formatBytes(e.bytesOnDisk)}`,
+              entry: e,
+            })),
+            all,
+          ];
+          const pick = await vscode.window.showQuickPick(items, {
+            title: `Delete from the cache: ${model.name}`,
+          });
+          if (!pick) return 0;
+          if (pick.entry) present = [pick.entry];
+        }
+        const bytes = present.reduce((n, e) => n + e.bytesOnDisk, 0);
+        const label = `${model.name} (${present.map((e) => KIND_LABELS[e.kind]).join(', ')})`;
+        if (!(await confirmRemove(label, bytes))) return 0;
+        if (present.length === 1) return cache.remove(model.id, present[0].kind);
+        return cache.remove(model.id);
+      },
+    ),
     vscode.commands.registerCommand('modelGarden.downloads.manageCache', () =>
       manageCache(cache, {
         reveal: (entry) => reveal(entry.state === 'complete' ? entry.contentDir : entry.dir),
@@ -272,6 +311,8 @@ export function registerDownloads(context: vscode.ExtensionContext): DownloadsAp
             const state = store.stateOf(modelId);
             return [
               ...(state.downloading ? ['downloading'] : []),
+              // Per kind, so the menu hides the Download of a kind while it runs.
+              ...state.running.map((kind) => `downloading-${kind}`),
               ...(state.downloaded.length > 0 ? ['downloaded'] : []),
               ...state.downloaded.map((kind) => `downloaded-${kind}`),
             ];

@@ -28,6 +28,10 @@ export interface ModelDownloadState {
   /** Percent of the running download(s), when the size is known. */
   readonly percent: number | null;
   readonly bytesOnDisk: number;
+  /** Bytes of the complete kinds only (what "downloaded" counts). */
+  readonly completeBytes: number;
+  /** Kinds being downloaded now. */
+  readonly running: readonly DownloadKind[];
   /** `not downloaded`, `downloading 45%`, `downloaded 1.3 GB (checkpoint, tokenizer)`. */
   readonly summary: string;
 }
@@ -100,16 +104,26 @@ export class DownloadStateStore implements vscode.Disposable {
     const downloaded = DOWNLOAD_KINDS.filter((k) => kinds.get(k)?.state === 'complete');
     const running = DOWNLOAD_KINDS.filter((k) => kinds.get(k)?.state === 'downloading');
     const bytesOnDisk = [...kinds.values()].reduce((n, s) => n + s.bytesOnDisk, 0);
+    // "downloaded" counts only the finished kinds: a cancelled checkpoint's bytes are not the tokenizer's.
+    const completeBytes = downloaded.reduce((n, k) => n + (kinds.get(k)?.bytesOnDisk ?? 0), 0);
+    const partialKinds = DOWNLOAD_KINDS.filter((k) => {
+      const state = kinds.get(k)?.state;
+      return state === 'partial' || state === 'corrupt';
+    });
+    const partialBytes = partialKinds.reduce((n, k) => n + (kinds.get(k)?.bytesOnDisk ?? 0), 0);
     let percent: number | null = null;
     for (const kind of running) percent = percentOf(kinds.get(kind)?.progress) ?? percent;
     let summary: string;
     if (running.length > 0) {
       const what = running.map((k) => KIND_LABELS[k]).join(', ');
-      summary = `downloading ${percent === null ? formatBytes(bytesOnDisk) : `${percent}%`} (${what})`;
+      const runningBytes = running.reduce((n, k) => n + (kinds.get(k)?.bytesOnDisk ?? 0), 0);
+      summary = `downloading ${percent === null ? formatBytes(runningBytes) : `${percent}%`} (${what})`;
     } else if (downloaded.length > 0) {
-      summary = `downloaded ${formatBytes(bytesOnDisk)} (${downloaded.join(', ')})`;
+      summary = `downloaded ${formatBytes(completeBytes)} (${downloaded.join(', ')})`;
+      if (partialKinds.length > 0)
+        summary += `; partial ${formatBytes(partialBytes)} (${partialKinds.join(', ')})`;
     } else if (kinds.size > 0) {
-      summary = `partial download ${formatBytes(bytesOnDisk)}`;
+      summary = `partial download ${formatBytes(bytesOnDisk)}${partialKinds.length ? ` (${partialKinds.join(', ')})` : ''}`;
     } else summary = 'not downloaded';
     return {
       modelId,
@@ -118,6 +132,8 @@ export class DownloadStateStore implements vscode.Disposable {
       downloading: running.length > 0,
       percent,
       bytesOnDisk,
+      completeBytes,
+      running,
       summary,
     };
   }

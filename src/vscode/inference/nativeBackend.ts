@@ -3,6 +3,7 @@
 // failure) and the folders the inference worker searches for it. The backend status bar item is backendText.ts's.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { trustedSetting } from '../settings/trusted';
 import {
   NATIVE_BACKEND_FOLDER,
   TFJS_NODE_PACKAGE,
@@ -16,7 +17,7 @@ export const NATIVE_PATH_SETTING = 'modelGarden.inference.nativeBackendPath';
 
 /** Where the worker looks for tfjs-node: the user's path first, then the folder the command installs into. */
 export function nativeSearchPaths(context: vscode.ExtensionContext): string[] {
-  const configured = vscode.workspace.getConfiguration().get<string>(NATIVE_PATH_SETTING, '').trim();
+  const configured = (trustedSetting<string>(NATIVE_PATH_SETTING) ?? '').trim();
   return [
     ...(configured ? [configured] : []),
     path.join(context.globalStorageUri.fsPath, NATIVE_BACKEND_FOLDER),

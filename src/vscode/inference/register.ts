@@ -10,14 +10,15 @@ import { isBackendPreference, type BackendPreference } from '../../core/inferenc
 import type { PanelState } from '../../webview/inference/protocol';
 import { cacheRoot } from '../downloads/settings';
 import { backendErrorText, backendStatusText, type BackendStatusText } from './backendText';
+import { configuredCheckpoint } from './configuredCheckpoint';
 import { modelChoices } from './modelChoices';
+import { modelPicks, rememberModel } from './modelPicks';
 import { NATIVE_PATH_SETTING, nativeSearchPaths, registerNativeBackend } from './nativeBackend';
 import { InferencePanel, PANEL_VIEW_TYPE, type InferenceHost } from './panel';
 
 export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
 export const PICK_COMMAND = 'modelGarden.inference.pickModel';
 const BACKEND_SETTING = 'modelGarden.inference.backend';
-const CHECKPOINT_SETTING = 'modelGarden.inference.checkpoint';
 const LAST_MODEL_KEY = 'modelGarden.inference.lastModel';
 
 export interface InferenceApi {
@@ -107,13 +108,15 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       description: 'folder, prefix or .index file',
       path: '',
     };
-    const choice = await vscode.window.showQuickPick([browse, ...cached], {
+    const choices = await modelPicks(context, cached);
+    const choice = await vscode.window.showQuickPick([browse, ...choices], {
       title: 'Model for inference',
-      placeHolder: cached.length
-        ? 'A downloaded catalog model, or a local checkpoint'
+      placeHolder: choices.length
+        ? 'A recent or local checkpoint, a downloaded catalog model, or Browse'
         : 'Choose a local checkpoint',
+      matchOnDetail: true,
     });
-    if (!choice) return undefined;
+    if (!choice || !('path' in choice)) return undefined;
     let chosen = choice.path;
     if (!chosen) {
       const uris = await vscode.window.showOpenDialog({
@@ -127,6 +130,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       chosen = uris[0].fsPath;
     }
     await context.globalState.update(LAST_MODEL_KEY, chosen);
+    await rememberModel(context, chosen);
     InferencePanel.active?.resetModel();
     return chosen;
   };
@@ -134,10 +138,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   const host: InferenceHost = {
     extensionUri: context.extensionUri,
     client: getClient,
-    modelPath: () =>
-      context.globalState.get<string>(LAST_MODEL_KEY) ||
-      vscode.workspace.getConfiguration().get<string>(CHECKPOINT_SETTING) ||
-      undefined,
+    modelPath: () => context.globalState.get<string>(LAST_MODEL_KEY) || configuredCheckpoint() || undefined,
     pickModel,
     useModel: async (chosen) => {
       await context.globalState.update(LAST_MODEL_KEY, chosen);
@@ -176,6 +177,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
     }
     if (args?.checkpoint) {
       await context.globalState.update(LAST_MODEL_KEY, args.checkpoint);
+      await rememberModel(context, args.checkpoint);
       InferencePanel.active?.resetModel();
     }
     const panel = InferencePanel.show(host);

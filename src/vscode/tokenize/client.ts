@@ -85,8 +85,8 @@ export class TokenizeClient {
   }
 
   /** Loads the tokenizer in the worker (kept there) and describes it; rejects with a TokenizeError. */
-  async load(spec: TokenizerSpec): Promise<TokenizerInfo> {
-    const answer = await this.request({ type: 'load', id: this.nextId++, spec });
+  async load(spec: TokenizerSpec, options: { warm?: boolean } = {}): Promise<TokenizerInfo> {
+    const answer = await this.request({ type: 'load', id: this.nextId++, spec, warm: options.warm });
     if (answer.type !== 'loaded') throw new Error(`unexpected answer ${answer.type} to load`);
     return answer.info;
   }

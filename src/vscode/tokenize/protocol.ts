@@ -9,10 +9,18 @@ export interface TokenizerInfo {
   readonly kind: TokenizerKind;
   /** The `[UNK]` / `<unk>` id, where the vocabulary has one. */
   readonly unk: number | undefined;
+  /** The `[MASK]` id: a typed `[MASK]` is kept whole as this token (as Run Model does). */
+  readonly mask: number | undefined;
 }
 
 export type WorkerRequest =
-  | { readonly type: 'load'; readonly id: number; readonly spec: TokenizerSpec }
+  | {
+      readonly type: 'load';
+      readonly id: number;
+      readonly spec: TokenizerSpec;
+      /** Also run a short text through it, so the first real request finds the code compiled. */
+      readonly warm?: boolean;
+    }
   | { readonly type: 'tokenize'; readonly id: number; readonly spec: TokenizerSpec; readonly text: string }
   | { readonly type: 'cancel'; readonly id: number };
 
@@ -29,6 +37,8 @@ export type WorkerResponse =
       readonly pieces: readonly string[];
       /** `threadId` of the thread that tokenized (the worker's, never the extension host's). */
       readonly threadId: number;
+      /** Milliseconds the worker spent on this request (load excluded when it was loaded before). */
+      readonly workerMs: number;
     }
   | { readonly type: 'cancelled'; readonly id: number }
   | {

@@ -92,6 +92,36 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
   const labelOf = (s: TokenizerSpec) =>
     s.kind === 'catalog' ? (findModel(s.modelId)?.name ?? s.modelId) : specLabel(s);
 
+  /**
+   * A catalog model whose vocab.txt is not downloaded yet is a normal state: an information message
+   * offering Download Tokenizer. Anything else is an error.
+   */
+  const reportTokenizerError = (error: unknown, asked: TokenizerSpec | undefined) => {
+    const missing = error instanceof TokenizeError ? error.missingVocabOf : undefined;
+    if (missing) {
+      // Offer the downloads feature's command for the model that owns the vocabulary.
+      const owner = findModel(missing)?.vocabSameAs ?? missing;
+      const download = 'Download Tokenizer';
+      const other = 'Select Tokenizer…';
+      const name = asked ? labelOf(asked) : (findModel(missing)?.name ?? missing);
+      void vscode.window
+        .showInformationMessage(
+          `${name}: its vocab.txt is not in the model cache yet. Download the tokenizer (a few hundred KB) to use it.`,
+          download,
+          other,
+        )
+        .then((answer) => {
+          if (answer === download)
+            return vscode.commands.executeCommand('modelGarden.downloads.downloadTokenizer', owner);
+          if (answer === other)
+            return vscode.commands.executeCommand('modelGarden.tokenization.selectTokenizer');
+          return undefined;
+        });
+      return;
+    }
+    void vscode.window.showErrorMessage(`Tokenization failed: ${(error as Error).message}`);
+  };
+
   const encode = async (text: string, token: vscode.CancellationToken): Promise<Tokenized | undefined> => {
     const asked = (spec ??= defaultSpec());
     const tokenized = await client.tokenize(withCache(asked), text, token);
@@ -120,7 +150,7 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
     const text = doc.getText().slice(view.base, view.base + view.length);
     const tokenized = await encode(text, cancel.token);
     if (!tokenized || cancel.token.isCancellationRequested || views.get(doc.uri.toString()) !== view) return;
-    view.tokens = tokenViews(tokenized, view.base, maxSeqLength());
+    view.tokens = tokenViews(tokenized, view.base, maxSeqLength(), text);
     render(doc.uri.toString());
   };
 
@@ -149,7 +179,7 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
       views.delete(doc.uri.toString());
       render(doc.uri.toString());
       updateContext();
-      void vscode.window.showErrorMessage(`Tokenization failed: ${(error as Error).message}`);
+      reportTokenizerError(error, spec);
     }
   };
 
@@ -256,21 +286,7 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
     try {
       loaded = await client.load(withCache(chosen));
     } catch (error) {
-      const missing = error instanceof TokenizeError ? error.missingVocabOf : undefined;
-      if (missing) {
-        // Offer the downloads feature's command for the model that owns the vocabulary.
-        const owner = findModel(missing)?.vocabSameAs ?? missing;
-        const download = 'Download Tokenizer';
-        void vscode.window
-          .showErrorMessage(`${labelOf(chosen)}: its vocab.txt is not in the model cache yet.`, download)
-          .then((answer) =>
-            answer === download
-              ? vscode.commands.executeCommand('modelGarden.downloads.downloadTokenizer', owner)
-              : undefined,
-          );
-      } else {
-        void vscode.window.showErrorMessage((error as Error).message);
-      }
+      reportTokenizerError(error, chosen);
       return false;
     }
     spec = chosen;
@@ -345,6 +361,20 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
       }
     }),
   );
+
+  // A fresh window shows the item at once (not after the first selection change), and the worker loads
+  // the tokenizer in the background so the first large request pays only for tokenizing.
+  scheduleStatus(0);
+  const warm = setTimeout(() => {
+    const s = (spec ??= defaultSpec());
+    void client.load(withCache(s), { warm: true }).then(
+      (info) => {
+        if (spec === s) tokenizer = info;
+      },
+      () => undefined, // reported when the user asks for tokens
+    );
+  }, 1000);
+  context.subscriptions.push({ dispose: () => clearTimeout(warm) });
 
   return {
     tokenizerLabel: () => tokenizer?.label ?? (spec ? labelOf(spec) : undefined),

@@ -1,9 +1,12 @@
-// How tokens are drawn: alternating backgrounds, a distinct [UNK] colour, a mark on continuation pieces, and
-// a marker where the packed sequence passes max_seq_length; plus the hover text of one token.
+// How tokens are drawn: alternating backgrounds, a distinct [UNK] colour, [MASK] outlined, a mark on
+// continuation pieces, and a ✂ where the packed sequence passes max_seq_length with what follows dimmed;
+// plus the hover text of one token. Colours are contributed theme colours (package.json
+// `contributes.colors`), with backgrounds in light and dark themes and borders in high contrast.
 import * as vscode from 'vscode';
+import { LITERAL_SPECIALS, MASK_TEXT } from '../../core/tokenizers/maskText';
 import type { Tokenized } from './client';
 
-export type TokenKind = 'even' | 'odd' | 'unk';
+export type TokenKind = 'even' | 'odd' | 'unk' | 'mask';
 
 /** One drawn token, as the API exposes it (document offsets, UTF-16). */
 export interface TokenView {
@@ -15,12 +18,15 @@ export interface TokenView {
   readonly continuation: boolean;
   /** Past max_seq_length once [CLS] and [SEP] are counted: cut off by packing. */
   readonly overflow: boolean;
+  /** A typed `[CLS]`, `[SEP]`, `[PAD]` or `[UNK]` this piece was split from (special tokens typed as text). */
+  readonly literal?: string;
 }
 
 export type DecorationName = 'even' | 'odd' | 'unk' | 'continuation' | 'overflow' | 'marker';
 
 /** The ranges last passed to `setDecorations` for one editor, by decoration type. */
 export type PassedDecorations = Readonly<Record<DecorationName, readonly vscode.Range[]>>;
+const color = (id: string) => new vscode.ThemeColor(`modelGarden.tokenization.${id}`);
 
 export class TokenDecorations implements vscode.Disposable {
   /**
@@ -31,38 +37,52 @@ export class TokenDecorations implements vscode.Disposable {
   readonly passed = new Map<string, PassedDecorations>();
 
   readonly even = vscode.window.createTextEditorDecorationType({
-    backgroundColor: 'rgba(86, 156, 214, 0.22)',
+    backgroundColor: color('evenBackground'),
+    border: '1px solid',
+    borderColor: color('evenBorder'),
     borderRadius: '2px',
   });
   readonly odd = vscode.window.createTextEditorDecorationType({
-    backgroundColor: 'rgba(220, 170, 60, 0.22)',
+    backgroundColor: color('oddBackground'),
+    border: '1px dashed',
+    borderColor: color('oddBorder'),
     borderRadius: '2px',
   });
   readonly unk = vscode.window.createTextEditorDecorationType({
-    backgroundColor: 'rgba(244, 71, 71, 0.40)',
-    border: '1px solid rgba(244, 71, 71, 0.9)',
+    backgroundColor: color('unknownBackground'),
+    border: '1px solid',
+    borderColor: color('unknownBorder'),
     borderRadius: '2px',
+  });
+  readonly mask = vscode.window.createTextEditorDecorationType({
+    backgroundColor: color('maskBackground'),
+    border: '2px solid',
+    borderColor: color('maskBorder'),
+    borderRadius: '2px',
+    fontWeight: 'bold',
   });
   readonly continuation = vscode.window.createTextEditorDecorationType({
     borderStyle: 'none none none dotted',
     borderWidth: '0 0 0 2px',
     borderColor: new vscode.ThemeColor('editorCodeLens.foreground'),
   });
+  /** What packing cuts off: dimmed, still readable (no strike-through over the rest of the document). */
   readonly overflow = vscode.window.createTextEditorDecorationType({
-    opacity: '0.45',
-    textDecoration: 'line-through',
+    opacity: '0.5',
   });
   readonly marker = vscode.window.createTextEditorDecorationType({
     before: {
-      contentText: '✂',
-      color: new vscode.ThemeColor('editorError.foreground'),
-      margin: '0 2px 0 0',
+      contentText: '✂ max_seq_length',
+      color: color('cutForeground'),
+      margin: '0 4px 0 0',
       fontWeight: 'bold',
+      border: '1px solid',
+      borderColor: color('cutForeground'),
     },
   });
 
   private all(): vscode.TextEditorDecorationType[] {
-    return [this.even, this.odd, this.unk, this.continuation, this.overflow, this.marker];
+    return [this.even, this.odd, this.unk, this.mask, this.continuation, this.overflow, this.marker];
   }
 
   private set(
@@ -91,7 +111,8 @@ export class TokenDecorations implements vscode.Disposable {
     for (const t of tokens) {
       if (t.end <= t.start) continue;
       const range = new vscode.Range(doc.positionAt(t.start), doc.positionAt(t.end));
-      ranges.get(t.kind === 'unk' ? this.unk : t.kind === 'even' ? this.even : this.odd)!.push({ range });
+      const type = { unk: this.unk, mask: this.mask, even: this.even, odd: this.odd }[t.kind];
+      ranges.get(type)!.push({ range });
       if (t.continuation) ranges.get(this.continuation)!.push({ range });
       if (t.overflow) {
         ranges.get(this.overflow)!.push({ range });
@@ -99,7 +120,7 @@ export class TokenDecorations implements vscode.Disposable {
           markerPlaced = true;
           ranges.get(this.marker)!.push({
             range: new vscode.Range(range.start, range.start),
-            hoverMessage: `max_seq_length ${maxSeqLength}: the tokens from here on are cut off when packed with [CLS] … [SEP]`,
+            hoverMessage: `max_seq_length ${maxSeqLength}: the tokens from here on (dimmed) are cut off when packed with [CLS] … [SEP]`,
           });
         }
       }
@@ -116,10 +137,31 @@ export class TokenDecorations implements vscode.Disposable {
   }
 }
 
-/** Token views of the worker's tokens for a text that starts at offset `base` in the document. */
-export function tokenViews(tokenized: Tokenized, base: number, maxSeqLength: number): TokenView[] {
+/** Spans of typed `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` in a text (split as text, as in Run Model). */
+function literalSpans(text: string | undefined): { start: number; end: number; literal: string }[] {
+  if (!text || !text.includes('[')) return [];
+  const spans: { start: number; end: number; literal: string }[] = [];
+  for (const literal of LITERAL_SPECIALS) {
+    for (let at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + literal.length))
+      spans.push({ start: at, end: at + literal.length, literal });
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Token views of the worker's tokens for a text that starts at offset `base` in the document. `text`
+ * (the tokenized text) lets the views note pieces that come from a typed special token.
+ */
+export function tokenViews(
+  tokenized: Tokenized,
+  base: number,
+  maxSeqLength: number,
+  text?: string,
+): TokenView[] {
   const limit = Math.max(0, maxSeqLength - 2); // room left by [CLS] and [SEP]
-  const { kind, unk } = tokenized.info;
+  const { kind, unk, mask } = tokenized.info;
+  const literals = literalSpans(text);
+  let nextLiteral = 0;
   const out: TokenView[] = [];
   let parity = 0;
   for (let i = 0; i < tokenized.ids.length; i++) {
@@ -133,14 +175,22 @@ export function tokenViews(tokenized: Tokenized, base: number, maxSeqLength: num
       kind === 'wordpiece'
         ? piece.startsWith('##')
         : !piece.startsWith('\u2581') && prev !== undefined && prev.end === start && id !== unk;
+    const local = tokenized.starts[i];
+    while (nextLiteral < literals.length && literals[nextLiteral].end <= local) nextLiteral++;
+    const literal =
+      nextLiteral < literals.length && literals[nextLiteral].start <= local
+        ? literals[nextLiteral].literal
+        : undefined;
+    const isMask = mask !== undefined && id === mask && piece === MASK_TEXT;
     out.push({
       piece,
       id,
       start,
       end,
-      kind: id === unk ? 'unk' : parity ? 'odd' : 'even',
-      continuation,
+      kind: isMask ? 'mask' : id === unk ? 'unk' : parity ? 'odd' : 'even',
+      continuation: continuation && !isMask,
       overflow: i >= limit,
+      ...(literal ? { literal } : {}),
     });
   }
   return out;
@@ -159,6 +209,14 @@ export function hoverMarkdown(
     `token ${index + 1} of ${tokens.length} · input position ${index + 1} (after [CLS]) · ${label}`,
     `offsets ${t.start}–${t.end}${t.continuation ? ' · continues the previous word' : ''}`,
   ];
+  if (t.kind === 'mask')
+    lines.push(
+      'the mask token: a typed `[MASK]` is kept whole, here as in **Run Model** (Fill-Mask predicts it)',
+    );
+  if (t.literal)
+    lines.push(
+      `part of a typed \`${t.literal}\`: special tokens typed in text are text, split as here by the Model Garden's preprocessing and in **Run Model**; only \`[MASK]\` is kept whole`,
+    );
   if (t.overflow) lines.push(`past max_seq_length ${maxSeqLength}: cut off when packed`);
   return lines.join('  \n');
 }
