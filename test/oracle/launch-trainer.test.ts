@@ -14,6 +14,7 @@ import {
   type CheckpointDescription,
   type HeadName,
 } from '../../src/core/checkpoint';
+import { compareWithTensorFlow, type PyOutput } from './eventsCompare';
 import { artifactsDir, oraclePython, runOracleScript } from './oracle';
 
 interface Inputs {
@@ -183,6 +184,11 @@ describe('launch: generated commands run in the real trainer', function () {
     assert.equal(written.description.step, 3);
     assertHead(written.description, 'classifier');
     assert.ok(fs.existsSync(path.join(dir, 'validation')), 'the eval ran (validation summaries)');
+    // The trainer's own event files (train/, validation/): our reader, the Training Runs view and
+    // `model-garden scalars` equal TensorFlow's summary_iterator and TensorBoard, to the bit.
+    const events = JSON.parse(runOracleScript(this, 'write_events.py', ['--read', dir])) as PyOutput;
+    const { points } = await compareWithTensorFlow(dir, events);
+    assert.ok(points > 0, `${dir}: the trainer wrote no scalars`);
 
     // The same command without an init checkpoint: the encoder starts from a fresh draw.
     const freshDir = modelDir('sentence-fresh');
