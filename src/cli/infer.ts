@@ -14,6 +14,7 @@ import {
   stopWasmThreads,
   tags,
 } from '../core/inference';
+import { nonFiniteMessage, nonFiniteOutputs } from '../core/inference/finite';
 import { loadTokenizerFromPath } from '../core/tokenizers';
 import { UsageError, type CliIo } from './io';
 
@@ -97,6 +98,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       maskedPositions: task === 'fill-mask' ? [[...prepared.maskPositions]] : undefined,
       heads: task !== 'encode' && task !== 'fill-mask',
     });
+    const notFinite = nonFiniteOutputs(result);
+    if (notFinite.length > 0) throw new UsageError(nonFiniteMessage(notFinite, loaded.nonFinite), 1);
     const H = result.hiddenSize;
     const out: Record<string, unknown> = {
       backend: backend.name,

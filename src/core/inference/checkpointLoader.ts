@@ -1,13 +1,26 @@
 // Checkpoint → EncoderWeights for the worker, through src/core/checkpoint: discovery (prefix, config,
 // vocabulary) and the name mapping. Reports a progress step per tensor read and stops between reads
 // when the request is cancelled.
-import { CheckpointReader, describeCheckpoint, discoverModel, loadEncoderWeights } from '../checkpoint';
+import {
+  CheckpointReader,
+  describeCheckpoint,
+  describeFrom,
+  discoverModel,
+  loadEncoderWeights,
+} from '../checkpoint';
+import { blockingConfigError, checkConfig } from '../checkpoint/configCheck';
 import type { EncoderWeights } from '../model/encoder';
 import { findLabels } from './labels';
+import { countNonFinite, type NonFiniteTensor } from './finite';
 import type { LoadHooks, LoadedWeights } from './loader';
 import { CancelledError } from './types';
 
-export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Promise<LoadedWeights> {
+export interface CheckpointWeights extends LoadedWeights {
+  /** The tensors read that hold NaN or infinite values, by checkpoint key. */
+  readonly nonFinite: readonly NonFiniteTensor[];
+}
+
+export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Promise<CheckpointWeights> {
   const check = () => {
     if (hooks.isCancelled?.()) throw new CancelledError('Loading was cancelled.');
   };
@@ -15,18 +28,32 @@ export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Pro
   const found = await discoverModel(file);
   check();
   const prefix = found.checkpoint!.prefix;
+  const configError = blockingConfigError(found.config, found.configErrors);
+  if (configError !== undefined) throw new Error(configError);
   const reader = await CheckpointReader.open(prefix);
   try {
     const config = found.config?.encoder ?? {};
     const description = await describeCheckpoint(reader, config);
+    if (found.config) {
+      // The checkpoint's shapes decide: compare the config with what they say on their own.
+      const d = description;
+      checkConfig(
+        found.config,
+        describeFrom(d.prefix, reader.tensors, d.scheme, d.keys, d.fullNames, d.step),
+      );
+    }
     check();
     const total = description.canonical.size;
     let done = 0;
+    const nonFinite: NonFiniteTensor[] = [];
     const readFloat32 = reader.readFloat32.bind(reader);
     // Count reads for progress; the mapping reads each canonical tensor once.
     reader.readFloat32 = async (...args: Parameters<CheckpointReader['readFloat32']>) => {
       check();
       const values = await readFloat32(...args);
+      const [entry] = args;
+      const bad = countNonFinite(typeof entry === 'string' ? entry : entry.key, values);
+      if (bad) nonFinite.push(bad);
       done++;
       hooks.onProgress?.({ done: Math.min(done, total), total, message: `Reading ${prefix}` });
       return values;
@@ -37,6 +64,7 @@ export async function loadCheckpointWeights(file: string, hooks: LoadHooks): Pro
       weights: await withLabels(weights, prefix),
       vocabFile: found.vocab,
       spmFile: found.sentencePiece,
+      nonFinite,
     };
   } finally {
     await reader.close();
