@@ -80,6 +80,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         return 1;
       }
     }
+    // A missing or short data shard is a broken checkpoint, not a description with gaps.
+    await reader.checkShards();
     const d = await describeCheckpoint(reader, found.config?.encoder);
     if (values.json) {
       io.out(JSON.stringify(inspectJson(reader, d, found), null, 2));
