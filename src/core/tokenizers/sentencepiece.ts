@@ -28,6 +28,14 @@ interface Segment {
   id: number;
 }
 
+/** The segments of a normalized string in typed arrays (4 bytes per value, not an object each). */
+interface Segments {
+  readonly count: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly ids: Int32Array;
+}
+
 const UNK_PENALTY = 10;
 const FLT_MIN = 1.1754943508222875e-38;
 
@@ -113,11 +121,10 @@ export class SentencePieceTokenizer implements Tokenizer {
   /** SentencePiece's own EncodeAsPieces/EncodeAsIds (no ALBERT preprocessing): surfaces and ids. */
   encodeRaw(text: string): { pieces: string[]; ids: number[] } {
     const norm = this.normalizer.normalize(text);
-    const segments = this.viterbi(norm.text);
-    return {
-      pieces: segments.map((s) => norm.text.slice(s.start, s.end)),
-      ids: segments.map((s) => s.id),
-    };
+    const seg = this.segments(norm.text);
+    const pieces: string[] = [];
+    for (let i = 0; i < seg.count; i++) pieces.push(norm.text.slice(seg.starts[i], seg.ends[i]));
+    return { pieces, ids: Array.from(seg.ids.subarray(0, seg.count)) };
   }
 
   encode(text: string): Encoded {
@@ -158,7 +165,9 @@ export class SentencePieceTokenizer implements Tokenizer {
       starts.push(s);
       ends.push(e);
     };
-    for (const seg of this.viterbi(norm.text)) {
+    const all = this.segments(norm.text);
+    for (let i = 0; i < all.count; i++) {
+      const seg = { start: all.starts[i], end: all.ends[i], id: all.ids[i] };
       if (
         this.albert &&
         norm.text.charCodeAt(seg.end - 1) === 44 &&
@@ -210,9 +219,19 @@ export class SentencePieceTokenizer implements Tokenizer {
    * candidate is a float32 sum. Ties keep the earliest start. Adjacent unknown pieces are merged into one.
    */
   viterbi(text: string): Segment[] {
+    const seg = this.segments(text);
+    const out: Segment[] = [];
+    for (let i = 0; i < seg.count; i++) out.push({ start: seg.starts[i], end: seg.ends[i], id: seg.ids[i] });
+    return out;
+  }
+
+  /** `viterbi` in typed arrays: about 20 bytes per character of lattice and result, no object per piece. */
+  private segments(text: string): Segments {
     const size = text.length;
-    if (size === 0) return [];
-    const bestScore = new Float64Array(size + 1);
+    if (size === 0)
+      return { count: 0, starts: new Int32Array(0), ends: new Int32Array(0), ids: new Int32Array(0) };
+    // Path scores are float32 values (see above), so a Float32Array holds them exactly.
+    const bestScore = new Float32Array(size + 1);
     const bestStart = new Int32Array(size + 1).fill(-1);
     const bestId = new Int32Array(size + 1);
     const trie = this.trie;
@@ -254,16 +273,30 @@ export class SentencePieceTokenizer implements Tokenizer {
       }
       start += mblen;
     }
-    const out: Segment[] = [];
-    for (let end = size; end > 0;) {
-      const start = bestStart[end];
-      const id = bestId[end];
-      const prev = out[out.length - 1];
-      if (id === this.unkId && prev && prev.id === this.unkId) prev.start = start;
-      else out.push({ start, end, id });
-      end = start;
+    // Backtrack twice: count the segments (merging adjacent unknowns), then fill them in order.
+    let count = 0;
+    for (let end = size, prevUnk = false; end > 0; end = bestStart[end]) {
+      const unk = bestId[end] === this.unkId;
+      if (!(unk && prevUnk)) count++;
+      prevUnk = unk;
     }
-    return out.reverse();
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    const ids = new Int32Array(count);
+    let k = count;
+    for (let end = size, prevUnk = false; end > 0; end = bestStart[end]) {
+      const id = bestId[end];
+      const unk = id === this.unkId;
+      if (unk && prevUnk) starts[k] = bestStart[end];
+      else {
+        k--;
+        starts[k] = bestStart[end];
+        ends[k] = end;
+        ids[k] = id;
+      }
+      prevUnk = unk;
+    }
+    return { count, starts, ends, ids };
   }
 }
 
