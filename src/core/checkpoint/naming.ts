@@ -358,14 +358,15 @@ export function classifyKeys(
     else scheme = 'tf1-bert';
     return { scheme, keys };
   }
-  for (const e of entries) {
+  entries.forEach((e, i) => {
     const fromTf2 = tf2.get(e.key);
-    const fromKeras = keras.find((c) => c?.key === e.key && c.kind === 'weight');
+    const k = keras[i]; // keras[i] classifies entries[i]: no search per key (was quadratic)
+    const fromKeras = k?.kind === 'weight' ? k : undefined;
     keys.set(
       e.key,
       (tf2.size >= kerasWeights ? fromTf2 : fromKeras) ?? fromTf2 ?? fromKeras ?? classifyObjectKey(e.key),
     );
-  }
+  });
   if (tf2.size > 0 && tf2.size >= kerasWeights) {
     scheme = entries.some((e) => e.key.startsWith('model/encoder/')) ? 'tf2-model' : 'tf2-encoder';
   } else if (kerasWeights > 0) scheme = 'keras-names';
