@@ -1,5 +1,5 @@
 // The `model-garden` command-line tool: terminals and scripts over the same core as the extension.
-import { processIo, UsageError, type CliIo } from './cli/io';
+import { OutputClosedError, processIo, UsageError, type CliIo } from './cli/io';
 
 interface Command {
   readonly usage: string;
@@ -39,6 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (error) {
+    if (error instanceof OutputClosedError) return 0;
     if (error instanceof UsageError) {
       io.err(`model-garden ${name}: ${error.message}`);
       return error.exitCode;
@@ -52,7 +53,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
+/**
+ * `model-garden … | head -1`: when the reader closes the pipe, exit quietly (no EPIPE stack trace),
+ * keeping the exit code so far.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
