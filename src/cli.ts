@@ -1,5 +1,6 @@
 // The `model-garden` command-line tool: terminals and scripts over the same core as the extension.
 import { OutputClosedError, processIo, UsageError, type CliIo } from './cli/io';
+import { printableLines } from './core/text/printable';
 
 interface Command {
   readonly usage: string;
@@ -41,14 +42,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (error) {
     if (error instanceof OutputClosedError) return 0;
     if (error instanceof UsageError) {
-      io.err(`model-garden ${name}: ${error.message}`);
+      io.err(`model-garden ${name}: ${printableLines(error.message)}`);
       return error.exitCode;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       io.err(`model-garden ${name}: ${error.message}\nUsage: ${command.usage}`);
       return 2;
     }
-    io.err(`model-garden ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    // Messages can quote file contents: no control characters or escapes reach the terminal.
+    io.err(`model-garden ${name}: ${printableLines(error instanceof Error ? error.message : String(error))}`);
     return 1;
   }
 }

@@ -15,6 +15,7 @@ import {
   tags,
 } from '../core/inference';
 import { nonFiniteMessage, nonFiniteOutputs } from '../core/inference/finite';
+import { printable } from '../core/text/printable';
 import { loadTokenizerFromPath } from '../core/tokenizers';
 import { UsageError, type CliIo } from './io';
 
@@ -163,7 +164,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       const [isNext] = classify(result.nextSentenceLogits.subarray(0, 2));
       out.nextSentence = { isNext: round(isNext!.prob) };
     }
-    io.out(values.json ? JSON.stringify(out, null, 2) : lines.join('\n'));
+    // Tokens and labels come from files: each line printed with its control characters escaped.
+    io.out(values.json ? JSON.stringify(out, null, 2) : lines.map(printable).join('\n'));
     return 0;
   } finally {
     model.dispose();

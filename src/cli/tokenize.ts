@@ -10,6 +10,7 @@ import {
   wordPieceFromFile,
   type Tokenizer,
 } from '../core/tokenizers';
+import { printable } from '../core/text/printable';
 import { table, UsageError, type CliIo } from './io';
 
 /** Largest --file accepted. */
@@ -95,7 +96,7 @@ function humanReport(
     `; ${used} of seq_length ${seqLength} used${result.truncated ? ' (TRUNCATED)' : ''}`;
   const rows = result.tokens.map((t, i) => [
     String(i + 1),
-    t.piece,
+    printable(t.piece),
     String(t.id),
     `${t.start}-${t.end}`,
     JSON.stringify(text.slice(t.start, t.end)),
