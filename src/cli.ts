@@ -1,6 +1,7 @@
 // The `model-garden` command-line tool: terminals and scripts over the same core as the extension.
 import { commandHelp, wantsHelp } from './cli/help';
-import { processIo, UsageError, type CliIo } from './cli/io';
+import { OutputClosedError, processIo, UsageError, type CliIo } from './cli/io';
+import { printableLines } from './core/text/printable';
 
 interface Command {
   readonly usage: string;
@@ -57,8 +58,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (error) {
+    if (error instanceof OutputClosedError) return 0;
     if (error instanceof UsageError) {
-      io.err(`model-garden ${name}: ${error.message}`);
+      io.err(`model-garden ${name}: ${printableLines(error.message)}`);
       return error.exitCode;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
@@ -67,12 +69,26 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       );
       return 2;
     }
-    io.err(`model-garden ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    // Messages can quote file contents: no control characters or escapes reach the terminal.
+    io.err(`model-garden ${name}: ${printableLines(error instanceof Error ? error.message : String(error))}`);
     return 1;
   }
 }
 
+/**
+ * `model-garden … | head -1`: when the reader closes the pipe, exit quietly (no EPIPE stack trace),
+ * keeping the exit code so far.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -15,6 +15,41 @@ import { UsageError, type CliIo } from './io';
 export const usage =
   'model-garden bench [--layers 12] [--hidden 768] [--heads 12] [--intermediate 4*hidden] [--seq 128] [--batch 1] [--runs 5] [--threads N] [--backend auto|tensorflow|wasm|cpu] [--json]';
 
+/** Largest single tensor the benchmark allocates, in float32 values (1 GiB). */
+const MAX_TENSOR_VALUES = 2 ** 28;
+/** Largest set of random weights, in float32 values (4 GiB). */
+const MAX_WEIGHT_VALUES = 2 ** 30;
+
+/** Refuses sizes whose tensors cannot be allocated, with the size that is too large (not "Invalid typed array length"). */
+function checkBenchSize(config: ReturnType<typeof bertConfig>, batch: number, seq: number): void {
+  const H = config.hiddenSize;
+  const I = config.intermediateSize;
+  const attention = batch * config.numHeads * seq * seq;
+  const activations = batch * seq * Math.max(H, I);
+  const weights =
+    config.numLayers * (4 * H * H + 2 * H * I) + (config.vocabSize + config.maxPositionEmbeddings + 2) * H;
+  const gb = (values: number) => `${((values * 4) / 2 ** 30).toFixed(values * 4 >= 10 * 2 ** 30 ? 0 : 1)} GB`;
+  if (attention > MAX_TENSOR_VALUES) {
+    throw new UsageError(
+      `--seq ${seq} with --batch ${batch} and ${config.numHeads} heads needs attention scores of ` +
+        `batch × heads × seq² = ${attention.toExponential(2)} values (${gb(attention)}), more than the ` +
+        `${gb(MAX_TENSOR_VALUES)} one tensor may take: use a smaller --seq or --batch (BERT models use up to 512).`,
+    );
+  }
+  if (activations > MAX_TENSOR_VALUES) {
+    throw new UsageError(
+      `--seq ${seq} × --batch ${batch} × width ${Math.max(H, I)} = ${activations.toExponential(2)} values ` +
+        `(${gb(activations)}) in one activation, more than ${gb(MAX_TENSOR_VALUES)}: use smaller sizes.`,
+    );
+  }
+  if (weights > MAX_WEIGHT_VALUES) {
+    throw new UsageError(
+      `--layers ${config.numLayers} --hidden ${H} --intermediate ${I} need ${weights.toExponential(2)} random ` +
+        `weights (${gb(weights)}), more than ${gb(MAX_WEIGHT_VALUES)}: use smaller sizes.`,
+    );
+  }
+}
+
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -58,6 +93,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const batch = positiveInt('batch', values.batch, 1);
   const runs = positiveInt('runs', values.runs, 5);
   const threads = positiveInt('threads', values.threads, Math.min(4, os.availableParallelism()));
+  checkBenchSize(config, batch, seq);
   const backend = await initBackend(backendName, { threads });
   if (backend.warning) io.err(`model-garden bench: warning: ${backend.warning}`);
   const model = new EncoderModel(syntheticWeights(config, { seed: 1 }));

@@ -14,6 +14,8 @@ import {
   stopWasmThreads,
   tags,
 } from '../core/inference';
+import { nonFiniteMessage, nonFiniteOutputs } from '../core/inference/finite';
+import { printable } from '../core/text/printable';
 import { loadTokenizerFromPath } from '../core/tokenizers';
 import { UsageError, type CliIo } from './io';
 
@@ -142,6 +144,8 @@ async function runText(
       maskedPositions: task === 'fill-mask' ? [[...prepared.maskPositions]] : undefined,
       heads: task !== 'encode' && task !== 'fill-mask',
     });
+    const notFinite = nonFiniteOutputs(result);
+    if (notFinite.length > 0) throw new UsageError(nonFiniteMessage(notFinite, loaded.nonFinite), 1);
     const H = result.hiddenSize;
     const out: Record<string, unknown> = {
       backend: backend.name,
@@ -206,7 +210,8 @@ async function runText(
       const [isNext] = classify(result.nextSentenceLogits.subarray(0, 2));
       out.nextSentence = { isNext: round(isNext!.prob) };
     }
-    io.out(values.json ? JSON.stringify(out, null, 2) : lines.join('\n'));
+    // Tokens and labels come from files: each line printed with its control characters escaped.
+    io.out(values.json ? JSON.stringify(out, null, 2) : lines.map(printable).join('\n'));
     return 0;
   } finally {
     model.dispose();

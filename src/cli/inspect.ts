@@ -10,6 +10,7 @@ import {
   type CheckpointDescription,
   type DiscoveredModel,
 } from '../core/checkpoint';
+import { printable, printableLines } from '../core/text/printable';
 import { table, UsageError, type CliIo } from './io';
 
 export const usage = 'model-garden inspect PATH [--json] [--values KEY] [--verify] [--num-layers N]';
@@ -80,10 +81,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         io.out(`OK: ${n} tensors in ${reader.prefix} match their checksums`);
         return 0;
       } catch (error) {
-        io.err(error instanceof Error ? error.message : String(error));
+        io.err(printableLines(error instanceof Error ? error.message : String(error)));
         return 1;
       }
     }
+    // A missing or short data shard is a broken checkpoint, not a description with gaps.
+    await reader.checkShards();
     const numLayers = values['num-layers'] === undefined ? undefined : Number(values['num-layers']);
     if (numLayers !== undefined && (!Number.isInteger(numLayers) || numLayers < 1))
       throw new UsageError(`--num-layers must be a positive integer, got "${values['num-layers']}"`);
@@ -98,12 +101,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     const report = parameterReport(reader.tensors, d);
     io.out(
       [
-        `Checkpoint: ${reader.prefix} (${reader.numShards} shard${reader.numShards === 1 ? '' : 's'}, ${reader.tensors.length} tensors, ${formatBytes(report.totalBytes)})`,
+        `Checkpoint: ${printable(reader.prefix)} (${reader.numShards} shard${reader.numShards === 1 ? '' : 's'}, ${reader.tensors.length} tensors, ${formatBytes(report.totalBytes)})`,
         `Detected:   ${d.family}, naming ${d.scheme}, L-${d.layersKnown ? d.layers : '?'}${d.sharedLayers ? ' (shared block)' : ''} H-${d.hidden ?? '?'} A-${d.heads ?? '?'}, vocab ${d.vocabSize ?? '?'}${d.step !== undefined ? `, step ${d.step}` : ''}`,
         `Heads:      ${d.headsPresent.join(', ') || 'none'}`,
         `Optimizer:  ${d.optimizerSlots.join(', ') || 'none'}`,
-        `Config:     ${found.config ? found.config.file : 'none found'}`,
-        `Vocab:      ${found.vocab ?? found.sentencePiece ?? 'none found'}`,
+        `Config:     ${found.config ? printable(found.config.file) : 'none found'}`,
+        `Vocab:      ${printable(found.vocab ?? found.sentencePiece ?? 'none found')}`,
         '',
         table(
           ['SCOPE', 'TENSORS', 'PARAMETERS', 'SIZE'],
@@ -126,7 +129,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         table(
           ['KEY', 'DTYPE', 'SHAPE', 'SHARD', 'OFFSET', 'SIZE'],
           reader.tensors.map((t) => [
-            t.key,
+            printable(t.key),
             t.slices.length ? `${t.dtypeName} (${t.slices.length} slices)` : t.dtypeName,
             `[${t.shape.join(',')}]`,
             String(t.shard),

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /** What a CLI command writes to; injectable so tests run commands in-process. */
 export interface CliIo {
   out(text: string): void;
@@ -6,8 +8,43 @@ export interface CliIo {
   readonly isTty: boolean;
 }
 
+/** Thrown by `processIo.out` once the reader of stdout has gone (`… | head -1`): the command stops quietly. */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('standard output was closed');
+  }
+}
+
+let stdoutClosed = false;
+
+/**
+ * Writes to stdout synchronously, so that a closed pipe (EPIPE) is known at the write that failed and
+ * the command stops there instead of working on to the end (stream errors only arrive on a later tick).
+ */
+function writeStdout(text: string): void {
+  if (stdoutClosed) throw new OutputClosedError();
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length;) {
+    try {
+      done += fs.writeSync(1, bytes, done, bytes.length - done);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        // A non-blocking pipe that is full: wait a little for the reader, then try again.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (code === 'EPIPE') {
+        stdoutClosed = true;
+        throw new OutputClosedError();
+      }
+      throw error;
+    }
+  }
+}
+
 export const processIo: CliIo = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+  out: (text) => writeStdout(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
   isTty: Boolean(process.stdout.isTTY),
 };

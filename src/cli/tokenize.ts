@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { requireModel } from '../core/catalog';
 import { defaultCacheDir } from '../core/download/cacheDir';
+import { InputFileError, readInputFileSync } from '../core/files/readInput';
 import {
   loadCatalogTokenizer,
   packInputs,
@@ -10,7 +10,11 @@ import {
   wordPieceFromFile,
   type Tokenizer,
 } from '../core/tokenizers';
+import { printable } from '../core/text/printable';
 import { table, UsageError, type CliIo } from './io';
+
+/** Largest --file accepted. */
+export const MAX_TEXT_BYTES = 32 << 20;
 
 export const usage =
   'model-garden tokenize (--model ID | --vocab FILE [--lowercase|--no-lowercase] | --spm FILE) (--text TEXT | --file FILE [--lines]) [--pair TEXT] [--seq-length N] [--flavor tokenization.py|tf-text] [--cache DIR] [--json]';
@@ -98,7 +102,7 @@ function humanReport(
     `; ${used} of seq_length ${seqLength} used${result.truncated ? ' (TRUNCATED)' : ''}`;
   const rows = result.tokens.map((t, i) => [
     String(i + 1),
-    t.piece,
+    printable(t.piece),
     String(t.id),
     `${t.start}-${t.end}`,
     JSON.stringify(text.slice(t.start, t.end)),
@@ -149,9 +153,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (values.file !== undefined) {
     let content: string;
     try {
-      content = fs.readFileSync(values.file, 'utf8');
+      content = readInputFileSync(values.file, { what: 'input text', maxBytes: MAX_TEXT_BYTES }).toString(
+        'utf8',
+      );
     } catch (error) {
-      throw new UsageError(`Cannot read ${values.file}: ${(error as Error).message}`, 1);
+      if (error instanceof InputFileError) throw new UsageError(error.message, 1);
+      throw error;
     }
     if (values.lines) {
       inputs = content.split(/\r?\n/);

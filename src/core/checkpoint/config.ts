@@ -65,17 +65,51 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Deepest nesting a config may have; real ones have 1 or 2 levels. */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** The deepest `[`/`{` nesting of JSON text (outside strings), stopping once past `limit`. */
+function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** " at line L, column C" for JSON.parse's "at position N", else "". */
+function jsonLocation(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
 /** Parses `bert_config.json` or `albert_config.json` text. Throws a plain Error on invalid JSON. */
 export function parseJsonConfig(
   text: string,
   file: string,
   kind: 'bert_config.json' | 'albert_config.json',
 ): FoundConfig {
+  if (jsonDepth(text, MAX_CONFIG_DEPTH) > MAX_CONFIG_DEPTH) {
+    throw new Error(`${file}: invalid config: JSON nested deeper than ${MAX_CONFIG_DEPTH} levels`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: invalid JSON (${(error as Error).message})`);
+    const message = (error as Error).message;
+    throw new Error(`${file}: invalid JSON${jsonLocation(text, message)} (${message})`);
   }
   if (!isObject(raw)) throw new Error(`${file}: expected a JSON object`);
   const family: EncoderFamily =
@@ -89,7 +123,9 @@ export function parseParamsYaml(text: string, file: string): FoundConfig {
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw new Error(`${file}: invalid YAML (${(error as Error).message})`);
+    const message = (error as Error).message;
+    if (/Maximum call stack/.test(message)) throw new Error(`${file}: invalid YAML: nested too deeply`);
+    throw new Error(`${file}: invalid YAML (${message.split('\n')[0]})`);
   }
   if (!isObject(doc)) throw new Error(`${file}: expected a YAML mapping`);
   const pick = (obj: unknown): { section: Record<string, unknown>; family: EncoderFamily } | undefined => {

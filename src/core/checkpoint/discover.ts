@@ -55,7 +55,7 @@ async function walk(dir: string, depth: number, acc: Walk, budget: { left: numbe
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIP.has(e.name)) await walk(p, depth + 1, acc, budget);
-    } else if (e.isFile()) {
+    } else if (e.isFile() || (e.isSymbolicLink() && (await isLinkToFile(p)))) {
       const n = e.name;
       if (n.endsWith('.index') && !n.includes('.tempstate')) acc.indexes.push(p);
       else if (n === 'checkpoint') acc.stateDirs.push(dir);
@@ -66,6 +66,14 @@ async function walk(dir: string, depth: number, acc: Walk, budget: { left: numbe
       else if (n.endsWith('.model') && !n.endsWith('.ckpt.model')) acc.spms.push(p);
     }
   }
+}
+
+/**
+ * A symbolic link to a regular file (DVC and git-annex store checkpoints so): followed. Links to
+ * folders are not (no loops); a dangling link or a loop is skipped.
+ */
+async function isLinkToFile(link: string): Promise<boolean> {
+  return (await fs.stat(link).catch(() => undefined))?.isFile() ?? false;
 }
 
 /** How close `file` is to `anchor`: same folder 0, parent/child 1, ... unrelated large. */

@@ -1,3 +1,5 @@
+import { printable } from '../text/printable';
+
 // One error class for every way a checkpoint can be unreadable; `code` says why, `file` says where.
 
 export type CheckpointErrorCode =
@@ -33,7 +35,8 @@ export class CheckpointError extends Error {
     /** The tensor key, when the problem concerns one tensor. */
     readonly key?: string,
   ) {
-    super(`${file}: ${reason}${key !== undefined ? ` (key "${key}")` : ''}`);
+    // Every part can come from the file (a key, a name in the reason): escaped for the terminal.
+    super(`${printable(file)}: ${printable(reason)}${key !== undefined ? ` (key "${printable(key)}")` : ''}`);
   }
 }
 

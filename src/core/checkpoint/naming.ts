@@ -494,7 +494,7 @@ export function classifyKeys(
       return;
     }
     const fromTf2 = tf2.get(e.key);
-    const k = keras[i];
+    const k = keras[i]; // keras[i] classifies entries[i]: no search per key (was quadratic)
     const fromKeras = k && k.canonical !== undefined ? k : undefined;
     const byObject = classifyObjectKey(e.key, fullNames?.get(e.key));
     keys.set(

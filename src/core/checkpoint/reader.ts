@@ -129,6 +129,30 @@ export class CheckpointReader {
     return { bytes, file: shard.file };
   }
 
+  /**
+   * Checks that every data shard the index names exists and is long enough for the tensors it
+   * holds, without reading them. Throws a CheckpointError (`missing-shard` or `truncated`) naming
+   * the shard file.
+   */
+  async checkShards(): Promise<void> {
+    const ends = new Map<number, { end: number; key: string }>();
+    for (const t of [...this.tensors, ...this.index.sliceEntries]) {
+      const end = t.offset + t.size;
+      if (t.size > 0 && end > (ends.get(t.shard)?.end ?? -1)) ends.set(t.shard, { end, key: t.key });
+    }
+    for (const [id, { end, key }] of [...ends].sort((a, b) => a[0] - b[0])) {
+      const shard = await this.shard(id);
+      if (shard.size < end) {
+        throw new CheckpointError(
+          'truncated',
+          shard.file,
+          `data shard is ${shard.size} bytes, but the index places tensor bytes up to ${end}`,
+          key,
+        );
+      }
+    }
+  }
+
   /** Reads and decodes one tensor (CRC checked unless `verify: false`). */
   async read(entryOrKey: TensorEntry | string, options: ReadOptions = {}): Promise<TensorValue> {
     const entry = typeof entryOrKey === 'string' ? this.entry(entryOrKey) : entryOrKey;

@@ -1,9 +1,9 @@
 // The `.index` container: a LevelDB-format SSTable as TensorFlow's tsl::table writes it
 // (CHECKPOINT_FORMAT.md §2). Works on the whole index file in memory (index files are small).
-import { uncompress } from 'snappyjs';
 import { crc32c, crc32cExtend, unmaskCrc } from './crc32c';
 import { CheckpointError } from './errors';
 import { cursor, ProtoError, readLength } from './proto';
+import { snappyUncompress, SnappyError } from './snappy';
 
 export const FOOTER_LENGTH = 48;
 export const TABLE_MAGIC = Uint8Array.of(0x57, 0xfb, 0x80, 0x8b, 0x24, 0x75, 0x47, 0xdb);
@@ -90,12 +90,12 @@ export function parseTable(bytes: Uint8Array, file: string): Table {
     if (type === 0) return { contents: stored, compression: 0 };
     if (type !== 1) fail('corrupt', `bad block type ${type} in ${what} at offset ${handle.offset}`);
     try {
-      // Snappy expands at most ~21x (a 3-byte copy of 64 bytes): bound the allocation by that.
-      return { contents: uncompress(stored, stored.length * 22 + 64), compression: 1 };
+      return { contents: snappyUncompress(stored), compression: 1 };
     } catch (error) {
+      if (!(error instanceof SnappyError)) throw error;
       return fail(
         'corrupt',
-        `bad Snappy data in ${what} at offset ${handle.offset}: ${(error as Error).message}`,
+        `bad Snappy data in ${what} at offset ${handle.offset}: ${error.reason} (byte ${error.position} of the block)`,
       );
     }
   };

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findModel, type CatalogModel } from '../catalog';
+import { InputFileError, readInputFileSync } from '../files/readInput';
 import { readAlbertModel } from './albertAsset';
 import { SentencePieceTokenizer } from './sentencepiece';
 import { parseSpmModel } from './spmModel';
@@ -11,6 +12,21 @@ import { TokenizerAssetError, type Tokenizer } from './types';
 import { parseVocab, type Vocab } from './vocab';
 import type { TokenizerFlavor } from './tfText';
 import { WordPieceTokenizer } from './wordpiece';
+
+/** Largest vocab.txt accepted (real ones are 0.2–1 MB). */
+export const MAX_VOCAB_BYTES = 64 << 20;
+/** Largest SentencePiece .model accepted (ALBERT's is 0.7 MB). */
+export const MAX_SPM_BYTES = 64 << 20;
+
+/** Reads a tokenizer file through `readInputFileSync`, as a TokenizerAssetError when it cannot be used. */
+function readAsset(file: string, what: string, maxBytes: number): Buffer {
+  try {
+    return readInputFileSync(file, { what, maxBytes });
+  } catch (error) {
+    if (error instanceof InputFileError) throw new TokenizerAssetError(error.file, error.reason);
+    throw error;
+  }
+}
 
 export interface LoadOptions {
   /** WordPiece casing; when omitted it is inferred from the vocabulary (see `looksUncased`). */
@@ -68,22 +84,11 @@ export function sentencePieceFromBytes(
 }
 
 export function sentencePieceFromFile(file: string, options: LoadOptions = {}): SentencePieceTokenizer {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    throw new TokenizerAssetError(file, `cannot read the SentencePiece model (${(error as Error).message})`);
-  }
-  return sentencePieceFromBytes(bytes, file, options);
+  return sentencePieceFromBytes(readAsset(file, 'SentencePiece model', MAX_SPM_BYTES), file, options);
 }
 
 function readText(file: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    throw new TokenizerAssetError(file, `cannot read the vocabulary (${(error as Error).message})`);
-  }
+  const bytes = readAsset(file, 'vocabulary', MAX_VOCAB_BYTES);
   if (bytes.includes(0)) throw new TokenizerAssetError(file, 'not a text vocabulary (it contains NUL bytes)');
   return bytes.toString('utf8');
 }

@@ -38,7 +38,6 @@ export function packInputs(
   if (cls === undefined || sep === undefined) {
     throw new Error('the vocabulary has no [CLS] or [SEP] token, so inputs cannot be packed');
   }
-  const padId = pad ?? 0;
   const specialCount = segments.length + 1;
   if (!Number.isInteger(seqLength) || seqLength < specialCount) {
     throw new Error(`seq_length must be an integer of at least ${specialCount} (got ${seqLength})`);
@@ -58,6 +57,14 @@ export function packInputs(
     typeIds.push(k);
   });
   const used = inputIds.length;
+  if (used < seqLength && pad === undefined) {
+    // Padding with id 0 would silently insert another token: say so instead.
+    throw new Error(
+      `the vocabulary has no padding token ([PAD] or <pad>), so ${used} tokens cannot be padded to seq_length ${seqLength}: ` +
+        `add [PAD] to the vocabulary or use a seq_length of ${used} or less`,
+    );
+  }
+  const padId = pad ?? 0;
   const inputMask = new Array<number>(seqLength).fill(0).fill(1, 0, used);
   while (inputIds.length < seqLength) {
     inputIds.push(padId);

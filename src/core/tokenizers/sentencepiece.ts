@@ -193,7 +193,12 @@ export class SentencePieceTokenizer implements Tokenizer {
       const start = segStart[k];
       const end = segEnd[k];
       const id = segId[k];
-      if (this.albert && !tfText && norm.text.charCodeAt(end - 1) === 44 && isDigitComma(norm.text.slice(start, end))) {
+      if (
+        this.albert &&
+        !tfText &&
+        norm.text.charCodeAt(end - 1) === 44 &&
+        isDigitComma(norm.text.slice(start, end))
+      ) {
         this.splitDigitComma(norm.text.slice(start, end), { start, end, id }, norm.text, push);
       } else if (id === this.unkId && this.model.byteFallback) {
         for (const byte of new TextEncoder().encode(norm.text.slice(start, end))) {

@@ -142,5 +142,28 @@ export function parseSpmModel(buf: Uint8Array, file = 'SentencePiece model'): Sp
       `SentencePiece model type ${modelType} is not unigram (type 1); only unigram is supported`,
     );
   }
+  checkCharsmap(normalizer.precompiledCharsmap, file);
   return { pieces, modelType, byteFallback, treatWhitespaceAsSuffix, normalizer };
+}
+
+/**
+ * Checks the layout of a precompiled normalization charsmap: empty (no normalization), or a uint32
+ * trie size, a trie of that many bytes (whole 32-bit units, a root inside it) and the replacement
+ * strings after it. Anything else is refused here rather than read as garbage.
+ */
+export function checkCharsmap(blob: Uint8Array, file: string): void {
+  if (blob.length === 0) return;
+  const bad = (why: string): never => {
+    throw new TokenizerAssetError(file, `bad normalization charsmap in the SentencePiece model: ${why}`);
+  };
+  if (blob.length < 4) bad(`${blob.length} bytes, too short for its trie size`);
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const trieSize = view.getUint32(0, true);
+  if (trieSize === 0) bad('the trie is empty');
+  if (trieSize % 4 !== 0) bad(`the trie size ${trieSize} is not a whole number of 4-byte units`);
+  if (trieSize > blob.length - 4)
+    bad(`the trie size ${trieSize} is larger than the ${blob.length - 4} bytes that follow`);
+  const root = view.getUint32(4, true);
+  const rootOffset = (root >>> 10) << ((root & (1 << 9)) >>> 6);
+  if (rootOffset >= trieSize / 4) bad('the trie root points outside the trie');
 }

@@ -1,4 +1,5 @@
 // Shapes shared by the WordPiece and SentencePiece tokenizers, the packer, the CLI and the editor.
+import { printable } from '../text/printable';
 
 export type TokenizerKind = 'wordpiece' | 'sentencepiece';
 
@@ -45,7 +46,7 @@ export class TokenizerAssetError extends Error {
     readonly file: string,
     reason: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${printable(file)}: ${printable(reason)}`);
     this.name = 'TokenizerAssetError';
   }
 }
