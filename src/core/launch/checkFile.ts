@@ -32,6 +32,8 @@ export interface FileCheckOptions {
   /** The file's own folder (shell scripts resolve relative paths against it). */
   readonly fileDir?: string;
   readonly probe?: FileProbe | null;
+  /** Experiment names from the user's Model Garden registry, when read. */
+  readonly experiments?: readonly string[];
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -97,7 +99,7 @@ export function checkText(text: string, kind: FileKind, options: FileCheckOption
       checked.map((arg, i) =>
         tokens[i].dynamic && /^--?params_override=/.test(arg) ? '--params_override=task.x=0' : arg,
       ),
-      { cwd: resolveCwd(invocation, kind, options), probe: options.probe },
+      { cwd: resolveCwd(invocation, kind, options), probe: options.probe, experiments: options.experiments },
     ).filter((p) => !(p.arg !== undefined && tokens[p.arg].dynamic && p.code !== 'multiple-params-override'));
     for (const p of problems) result.push(place(text, kind, invocation, tokens, args, p));
   }
