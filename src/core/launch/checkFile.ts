@@ -38,6 +38,8 @@ export interface FileCheckOptions {
    * `invalid-file` error; default true. The editor turns it off: VS Code reports JSON syntax itself.
    */
   readonly structure?: boolean;
+  /** Experiment names from the user's Model Garden registry, when read. */
+  readonly experiments?: readonly string[];
 }
 
 /** 1-based line and column of document offsets, by binary search over the line starts (found once). */
@@ -129,7 +131,7 @@ export function checkText(text: string, kind: FileKind, options: FileCheckOption
       checked.map((arg, i) =>
         tokens[i].dynamic && /^--?params_override=/.test(arg) ? '--params_override=task.x=0' : arg,
       ),
-      { cwd: resolveCwd(invocation, kind, options), probe: options.probe },
+      { cwd: resolveCwd(invocation, kind, options), probe: options.probe, experiments: options.experiments },
     ).filter((p) => !(p.arg !== undefined && tokens[p.arg].dynamic && p.code !== 'multiple-params-override'));
     // Problems may share a fix (one merge for every ignored --params_override): place it once.
     const placed = new Map<Fix, PlacedFix | undefined>();

@@ -12,9 +12,11 @@ import {
   nodeProbe,
   parseFlags,
   parseOverrides,
+  probeModelGarden,
   type FileKind,
   type FileProblem,
 } from '../../core/launch';
+import { chosenPython } from './python';
 
 export const DIAGNOSTIC_SOURCE = 'Model Garden';
 
@@ -35,6 +37,9 @@ export class LaunchDiagnostics implements vscode.Disposable {
   private readonly problems = new Map<string, FileProblem[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Experiment names registered by the user's Model Garden, once read (else the built-in list). */
+  private experiments: readonly string[] | undefined;
+  private registryAsked = false;
 
   constructor() {
     this.disposables.push(
@@ -72,6 +77,7 @@ export class LaunchDiagnostics implements vscode.Disposable {
     if (!kind || document.isClosed || document.getText().length > 512_000) return;
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     const local = document.uri.scheme === 'file';
+    this.readRegistry(folder);
     const problems = checkText(document.getText(), kind, {
       workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
       fileDir: local ? path.dirname(document.uri.fsPath) : undefined,
@@ -79,6 +85,7 @@ export class LaunchDiagnostics implements vscode.Disposable {
       probe: local && vscode.workspace.isTrusted ? nodeProbe : null,
       // VS Code reports JSON syntax itself, and a launch.json being typed is often briefly invalid.
       structure: false,
+      experiments: this.experiments,
     });
     this.problems.set(document.uri.toString(), problems);
     this.collection.set(
@@ -94,6 +101,27 @@ export class LaunchDiagnostics implements vscode.Disposable {
         return diagnostic;
       }),
     );
+  }
+
+  /**
+   * Reads the experiment registry of the user's Model Garden once, in a child process (it imports
+   * TensorFlow), then checks the open files again; the built-in list is used until then, and when
+   * no Model Garden is found. Never in a restricted workspace.
+   */
+  private readRegistry(folder: vscode.WorkspaceFolder | undefined): void {
+    if (this.registryAsked || !vscode.workspace.isTrusted) return;
+    this.registryAsked = true;
+    void (async () => {
+      try {
+        const { python } = await chosenPython(folder);
+        const probe = await probeModelGarden(python, { experiments: true, cwd: folder?.uri.fsPath });
+        if (!probe.experiments?.length) return;
+        this.experiments = probe.experiments;
+        vscode.workspace.textDocuments.forEach((d) => this.update(d));
+      } catch {
+        // No Model Garden in that Python: the built-in experiment list stays.
+      }
+    })();
   }
 
   private clear(uri: vscode.Uri): void {
