@@ -24,6 +24,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--json', 'print {prefix, numShards, tensors, detected, config}'],
       ['--values KEY', "print one tensor's values as JSON"],
       ['--verify', 'check every CRC; exit 1 with the first failure'],
+      ['--num-layers N', 'layer count of a shared ALBERT block when no config beside it gives it'],
     ],
   },
   download: {
@@ -57,6 +58,10 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--file FILE', 'read the text from a file (--lines: one input per line)'],
       ['--pair TEXT', 'a second segment, packed as bert_pack_inputs does'],
       ['--seq-length N', 'packed sequence length (default 128)'],
+      [
+        '--flavor F',
+        'tokenization.py (default: the data pipeline) or tf-text (the TF-Hub preprocessing models)',
+      ],
       ['--cache DIR', 'model cache folder'],
       ['--json', 'print tokens with ids and offsets, inputIds, typeIds, inputMask'],
     ],
@@ -77,6 +82,8 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--train-data P, --eval-data P', 'input data paths'],
       ['--vocab-file P', 'the vocabulary for the task'],
       ['--class-names A,B', 'label names for classification'],
+      ['--num-classes N', 'task.model.num_classes for bert/sentence_prediction'],
+      ['--experiment-config C', 'default (the dataset YAML the builder adds) or none'],
       ['--gpus N | --tpu NAME | --workers N', 'where to run (--worker-hosts, --task-index for workers)'],
       ['--repo DIR', 'a tensorflow/models checkout'],
       ['--layout L', 'program (official/nlp/train.py) or module (python3 -m official.nlp.train)'],
@@ -104,7 +111,12 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--task T', 'encode (default), fill-mask, classify, squad, tag or rtd'],
       ['--top-k K', 'fill-mask candidates per mask (default 5)'],
       ['--backend B', 'auto (default), tensorflow, wasm or cpu'],
+      ['--num-layers N', 'layer count of a shared ALBERT block when no config beside it gives it'],
       ['--json', 'print backend, tokens, ids, pooled output and the task result'],
+      ['--ids I,I,...', 'run exact token ids instead of --text (no tokenizer)'],
+      ['--type-ids T,..., --input-mask M,...', 'segment ids and mask for --ids (default zeros, ones)'],
+      ['--positions P,...', 'positions scored by the masked-LM head with --ids'],
+      ['--outputs', 'with --ids: print every raw output (sequence, pooled, masked-LM, heads)'],
     ],
   },
   bench: {
@@ -117,6 +129,20 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       ['--threads N', 'WebAssembly threads'],
       ['--backend B', 'auto (default), tensorflow, wasm or cpu'],
       ['--json', 'print JSON'],
+    ],
+  },
+  runs: {
+    summary:
+      'Lists the training runs of a model_dir (train/, validation/): status, steps and latest scalars.',
+    options: [['--json', 'print the runs with their steps and last scalars']],
+  },
+  scalars: {
+    summary: "Prints one scalar tag's points from a model_dir's TensorFlow event files.",
+    options: [
+      ['--tag T', 'the scalar tag (e.g. training_loss)'],
+      ['--run R', 'only this run (train, validation, ...)'],
+      ['--csv', 'print run,step,wall_time,value rows'],
+      ['--json', 'print the points as JSON'],
     ],
   },
 };

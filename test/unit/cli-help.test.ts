@@ -8,7 +8,7 @@ import { repoRoot, skipBecause } from '../fixtures';
 import { captureIo } from '../support/captureIo';
 
 describe('model-garden --help', () => {
-  it('knows nine subcommands', () => {
+  it('knows eleven subcommands', () => {
     assert.deepEqual([...COMMAND_NAMES].sort(), [
       'bench',
       'cache',
@@ -17,6 +17,8 @@ describe('model-garden --help', () => {
       'infer',
       'inspect',
       'launch',
+      'runs',
+      'scalars',
       'tokenize',
       'validate',
     ]);

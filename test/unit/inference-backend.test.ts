@@ -138,7 +138,7 @@ describe('inference backend selection', function () {
     assert.equal(code, 1, io.stdout);
     assert.match(
       io.stderr,
-      /model-garden bench: The "tensorflow" backend could not start: Cannot find module/,
+      /model-garden bench: The "tensorflow" backend could not start: @tensorflow\/tfjs-node is not installed; run "Model Garden: Install Native Backend"/,
     );
     assert.equal(io.stdout, '');
   });
