@@ -27,6 +27,11 @@ export interface ClassifiedKey {
 
 const ATTRIBUTE_SUFFIX = '/.ATTRIBUTES/VARIABLE_VALUE';
 
+/** A head's key with its canonical name `heads/<head>/<part>`. */
+function headKey(key: string, head: HeadName, part: string, transform: Transform = 'none'): ClassifiedKey {
+  return { key, kind: 'head', head, canonical: `heads/${head}/${part}`, transform };
+}
+
 const TF1_SLOT =
   /\/(adam_m|adam_v|Adam|Adam_1|Momentum|RMSProp|RMSProp_1|Adagrad|lamb_m|lamb_v|ExponentialMovingAverage)$/;
 
@@ -138,63 +143,30 @@ export function classifyTf1(key: string): ClassifiedKey {
   }
   m = /^(bert|electra)\/pooler\/dense\/(kernel|bias)$/.exec(key);
   if (m) return { key, kind: 'weight', canonical: `pooler/${m[2]}`, transform: 'none' };
-  m = /^cls\/predictions\/transform\/(dense|LayerNorm)\/(kernel|bias|gamma|beta)$/.exec(key);
-  if (m) {
-    const part = m[1] === 'dense' ? 'transform' : 'norm';
-    return {
-      key,
-      kind: 'head',
-      head: 'maskedLm',
-      canonical: `heads/maskedLm/${part}/${m[2]}`,
-      transform: 'none',
-    };
-  }
-  if (key === 'cls/predictions/output_bias') {
-    return { key, kind: 'head', head: 'maskedLm', canonical: 'heads/maskedLm/outputBias', transform: 'none' };
+  // google-research/bert's masked-LM head: the names BertPretrainerV2 kept (`cls/predictions/...`).
+  if (key.startsWith('cls/predictions/')) {
+    const mlm = maskedLmByName(key, key);
+    if (mlm) return mlm;
   }
   m = /^cls\/seq_relationship\/output_(weights|bias)$/.exec(key);
   if (m) {
     const leaf = m[1] === 'weights' ? 'kernel' : 'bias';
-    return {
-      key,
-      kind: 'head',
-      head: 'nextSentence',
-      canonical: `heads/nextSentence/${leaf}`,
-      transform: leaf === 'kernel' ? 'transpose' : 'none',
-    };
+    return headKey(key, 'nextSentence', leaf, leaf === 'kernel' ? 'transpose' : 'none');
   }
   m = /^(?:cls\/squad\/)output_(weights|bias)$/.exec(key);
   if (m) {
     const leaf = m[1] === 'weights' ? 'kernel' : 'bias';
-    return {
-      key,
-      kind: 'head',
-      head: 'span',
-      canonical: `heads/span/${leaf}`,
-      transform: leaf === 'kernel' ? 'transpose' : 'none',
-    };
+    return headKey(key, 'span', leaf, leaf === 'kernel' ? 'transpose' : 'none');
   }
   m = /^output_(weights|bias)$/.exec(key);
   if (m) {
     const leaf = m[1] === 'weights' ? 'kernel' : 'bias';
-    return {
-      key,
-      kind: 'head',
-      head: 'classifier',
-      canonical: `heads/classifier/${leaf}`,
-      transform: leaf === 'kernel' ? 'transpose' : 'none',
-    };
+    return headKey(key, 'classifier', leaf, leaf === 'kernel' ? 'transpose' : 'none');
   }
   m = /^discriminator_predictions\/(dense|dense_1)\/(kernel|bias)$/.exec(key);
   if (m) {
     const part = m[1] === 'dense' ? 'dense' : 'prediction';
-    return {
-      key,
-      kind: 'head',
-      head: 'discriminator',
-      canonical: `heads/discriminator/${part}/${m[2]}`,
-      transform: 'none',
-    };
+    return headKey(key, 'discriminator', `${part}/${m[2]}`);
   }
   if (/^generator(_predictions)?\//.test(key)) return { key, kind: 'generator' };
   return { key, kind: 'other' };
@@ -255,27 +227,13 @@ function maskedLmByName(key: string, name: string): ClassifiedKey | undefined {
   let m = /(?:^|\/)cls\/predictions\/transform\/(dense|LayerNorm)\/(kernel|bias|gamma|beta)$/.exec(name);
   if (m) {
     const part = m[1] === 'dense' ? 'transform' : 'norm';
-    return {
-      key,
-      kind: 'head',
-      head: 'maskedLm',
-      canonical: `heads/maskedLm/${part}/${m[2]}`,
-      transform: 'none',
-    };
+    return headKey(key, 'maskedLm', `${part}/${m[2]}`);
   }
   m = /(?:^|\/)cls\/predictions\/output_bias(?:\/bias)?$/.exec(name);
-  if (m)
-    return { key, kind: 'head', head: 'maskedLm', canonical: 'heads/maskedLm/outputBias', transform: 'none' };
+  if (m) return headKey(key, 'maskedLm', 'outputBias');
   // BertClassifier's ClassificationHead (`sentence_prediction`, no inner dense with the encoder's pooler).
   m = /(?:^|\/)sentence_prediction\/logits\/(kernel|bias)$/.exec(name);
-  if (m)
-    return {
-      key,
-      kind: 'head',
-      head: 'classifier',
-      canonical: `heads/classifier/${m[1]}`,
-      transform: 'none',
-    };
+  if (m) return headKey(key, 'classifier', m[1]!);
   return undefined;
 }
 
@@ -384,13 +342,7 @@ export function classifyObjectKey(key: string, fullName?: string): ClassifiedKey
   );
   if (rtd) {
     const part = rtd[1] === 'projection' ? 'dense' : 'prediction';
-    return {
-      key,
-      kind: 'head',
-      head: 'discriminator',
-      canonical: `heads/discriminator/${part}/${rtd[2]}`,
-      transform: 'none',
-    };
+    return headKey(key, 'discriminator', `${part}/${rtd[2]}`);
   }
   if (/^(model\/)?masked_lm\//.test(key)) return { key, kind: 'head', head: 'maskedLm' };
   if (/next_sentence/.test(key)) return { key, kind: 'head', head: 'nextSentence' };
