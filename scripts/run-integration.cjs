@@ -24,6 +24,29 @@ const NOISE = [
   /^ChatSessionStore/,
 ];
 
+/**
+ * The oracle venv's python: MODEL_GARDEN_ORACLE_PYTHON, else what scripts/setup-oracle.sh prints (instant when
+ * the venv is current; it creates it otherwise). Undefined without Python 3.10+: the tests needing it say so.
+ */
+let oracle;
+function oraclePython() {
+  if (oracle !== undefined) return oracle || undefined;
+  oracle = process.env.MODEL_GARDEN_ORACLE_PYTHON || '';
+  if (!oracle) {
+    const setup = require('node:child_process').spawnSync(
+      'bash',
+      [path.join(repoRoot, 'scripts', 'setup-oracle.sh')],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const last = (setup.stdout || '').trim().split('\n').pop() || '';
+    if (setup.status === 0 && fs.existsSync(last)) oracle = last;
+  }
+  return oracle || undefined;
+}
+
 const TIME_LIMIT_MS = Number(process.env.INTEGRATION_TIMEOUT_MS || 15 * 60_000);
 
 // The extension host inherits code-server's environment: the installed suite checks where it runs from.
@@ -47,9 +70,7 @@ async function main() {
       'security.workspace.trust.enabled': restricted,
       'extensions.autoCheckUpdates': false,
       // The oracle venv's Python (real TensorFlow and tf-models-official) for launch tests.
-      ...(process.env.MODEL_GARDEN_ORACLE_PYTHON
-        ? { 'modelGarden.python': process.env.MODEL_GARDEN_ORACLE_PYTHON }
-        : {}),
+      ...(oraclePython() ? { 'modelGarden.python': oraclePython() } : {}),
     },
     trust: restricted,
     ...(installedDir ? { extensionsDir: installedDir } : {}),

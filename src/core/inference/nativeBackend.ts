@@ -80,8 +80,10 @@ export function loadNative(searchPaths: readonly string[]): NativeLocation {
     const notFound = (error as { code?: string }).code === 'MODULE_NOT_FOUND';
     if (!notFound) throw new Error(`${TFJS_NODE_PACKAGE} failed to load: ${firstLine(error)}`);
     const where = skipped.length ? ` (${skipped.join('; ')})` : '';
-    throw new Error(
-      `${TFJS_NODE_PACKAGE} is not installed${where}; run "Model Garden: Install Native Backend"`,
+    // Keeps MODULE_NOT_FOUND: `auto` expects the optional package to be absent and warns only about real failures.
+    throw Object.assign(
+      new Error(`${TFJS_NODE_PACKAGE} is not installed${where}; run "Model Garden: Install Native Backend"`),
+      { code: 'MODULE_NOT_FOUND' },
     );
   }
 }

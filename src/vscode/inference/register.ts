@@ -1,6 +1,7 @@
 // "Model Garden: Run Model on Selection": the inference worker owned by the extension, the model
 // picker (a checkpoint folder/prefix/.index, or a catalog model downloaded into the cache), the
 // panel and its serializer, and the API the integration tests read.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CATALOG } from '../../core/catalog';
@@ -20,6 +21,10 @@ export const RUN_COMMAND = 'modelGarden.inference.runOnSelection';
 export const PICK_COMMAND = 'modelGarden.inference.pickModel';
 const BACKEND_SETTING = 'modelGarden.inference.backend';
 const LAST_MODEL_KEY = 'modelGarden.inference.lastModel';
+
+/** A checkpoint path (folder, prefix or .index file) that still exists, else undefined. */
+const stillThere = (p: string | undefined): string | undefined =>
+  p && (fs.existsSync(p) || fs.existsSync(`${p}.index`)) ? p : undefined;
 
 export interface InferenceApi {
   /** What the panel shows now (tokens, fill-mask, …); undefined before the first run. */
@@ -138,7 +143,8 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   const host: InferenceHost = {
     extensionUri: context.extensionUri,
     client: getClient,
-    modelPath: () => context.globalState.get<string>(LAST_MODEL_KEY) || configuredCheckpoint() || undefined,
+    // The model last chosen, unless it has been moved or deleted since (then the first-run choices show).
+    modelPath: () => stillThere(context.globalState.get<string>(LAST_MODEL_KEY)) ?? configuredCheckpoint(),
     pickModel,
     useModel: async (chosen) => {
       await context.globalState.update(LAST_MODEL_KEY, chosen);
