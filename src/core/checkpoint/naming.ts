@@ -351,9 +351,12 @@ export function classifyObjectKey(key: string, fullName?: string): ClassifiedKey
   if (/classif|sentence_prediction/.test(key)) return { key, kind: 'head', head: 'classifier' };
   if (/span_labeling|squad/.test(key)) return { key, kind: 'head', head: 'span' };
   if (/tagging/.test(key)) return { key, kind: 'head', head: 'tagging' };
-  if (fullName && /^predictions\/transform\/logits\/(kernel|bias)$/.test(fullName)) {
+  // BertSpanLabeler's [H, 2] start/end logits and BertTokenClassifier's [H, C] logits, both dense on the
+  // sequence output as the engine's span and tagging heads are.
+  const logits = fullName && /^predictions\/transform\/logits\/(kernel|bias)$/.exec(fullName);
+  if (logits) {
     const nested = (key.match(/layer_with_weights-\d+\//g) ?? []).length >= 2;
-    return { key, kind: 'head', head: nested ? 'span' : 'tagging' };
+    return headKey(key, nested ? 'span' : 'tagging', logits[1]!);
   }
   if (/generator/.test(key)) return { key, kind: 'generator' };
   return { key, kind: 'other' };
