@@ -161,9 +161,12 @@ describe('launch configurations in VS Code', () => {
     const sent = (await activateExtension()).terminalCommands().at(-1);
     assert.ok(sent, 'nothing was sent to a terminal');
     assert.equal(sent.terminal, 'train.py bert/squad');
+    // The interpreter may be the configured modelGarden.python (an absolute path): stand the stub in for it.
+    const configured = vscode.workspace.getConfiguration().get<string>('modelGarden.python');
+    const line = configured ? sent.text.split(configured).join('python3') : sent.text;
     const bash = spawnSync(
       'bash',
-      ['-c', `python3() { printf '%s\\0' "$@"; }\npython() { python3 "$@"; }\n${sent.text}`],
+      ['-c', `python3() { printf '%s\\0' "$@"; }\npython() { python3 "$@"; }\n${line}`],
       {
         encoding: 'utf8',
       },
