@@ -31,6 +31,8 @@ describe('inference panel (Run Model on Selection)', function () {
   });
 
   it('on a first run with no model offers checkpoints instead of an error or a missing-head message', async function () {
+    // Earlier suites ran models (Run Model with This Checkpoint): start from no chosen model.
+    await (await activateExtension()).inference.forgetModel();
     await selectText(TEXT);
     const state = await vscode.commands.executeCommand<PanelState>('modelGarden.inference.runOnSelection');
     assert.ok(state, 'the command returned no state');

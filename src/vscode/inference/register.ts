@@ -1,7 +1,6 @@
 // "Model Garden: Run Model on Selection": the inference worker owned by the extension, the model
 // picker (a checkpoint folder/prefix/.index, or a catalog model downloaded into the cache), the
 // panel and its serializer, and the API the integration tests read.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CATALOG } from '../../core/catalog';
@@ -22,10 +21,6 @@ export const PICK_COMMAND = 'modelGarden.inference.pickModel';
 const BACKEND_SETTING = 'modelGarden.inference.backend';
 const LAST_MODEL_KEY = 'modelGarden.inference.lastModel';
 
-/** A checkpoint path (folder, prefix or .index file) that still exists, else undefined. */
-const stillThere = (p: string | undefined): string | undefined =>
-  p && (fs.existsSync(p) || fs.existsSync(`${p}.index`)) ? p : undefined;
-
 export interface InferenceApi {
   /** What the panel shows now (tokens, fill-mask, …); undefined before the first run. */
   lastState(): PanelState | undefined;
@@ -35,6 +30,8 @@ export interface InferenceApi {
   backendStatus(): BackendStatusText | undefined;
   /** Compares the panel's text with `text` (cosine of pooled and mean vectors); the new panel state. */
   compareWith(text: string): Promise<PanelState | undefined>;
+  /** Forgets the model last chosen, so the next run starts as a first run (the setting still applies). */
+  forgetModel(): Promise<void>;
 }
 
 export function registerInference(context: vscode.ExtensionContext): InferenceApi {
@@ -143,8 +140,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   const host: InferenceHost = {
     extensionUri: context.extensionUri,
     client: getClient,
-    // The model last chosen, unless it has been moved or deleted since (then the first-run choices show).
-    modelPath: () => stillThere(context.globalState.get<string>(LAST_MODEL_KEY)) ?? configuredCheckpoint(),
+    modelPath: () => context.globalState.get<string>(LAST_MODEL_KEY) || configuredCheckpoint() || undefined,
     pickModel,
     useModel: async (chosen) => {
       await context.globalState.update(LAST_MODEL_KEY, chosen);
@@ -229,6 +225,10 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       if (!panel) return undefined;
       await panel.compare(text);
       return panel.currentState;
+    },
+    forgetModel: async () => {
+      await context.globalState.update(LAST_MODEL_KEY, undefined);
+      InferencePanel.active?.resetModel();
     },
   };
 }
