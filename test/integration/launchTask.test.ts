@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { repoRoot, skipBecause } from '../fixtures';
 import { activateExtension } from './extension';
+import { waitFor } from './wait';
 
 interface Inputs {
   hub: string;
@@ -64,7 +65,12 @@ describe('launch: a wizard-written task runs in VS Code', function () {
       [],
       'a fresh configuration carries no error',
     );
-    const task = (await vscode.tasks.fetchTasks()).find((t) => t.name === name);
+    // VS Code picks tasks.json up through its file watcher: wait until it has read the new entry.
+    const task = await waitFor(
+      'VS Code to read the task from tasks.json',
+      async () => (await vscode.tasks.fetchTasks()).find((t) => t.name === name),
+      30_000,
+    );
     assert.ok(task, 'VS Code reads the task from tasks.json');
     const ended = new Promise<number | undefined>((resolve) => {
       const listener = vscode.tasks.onDidEndTaskProcess((event) => {
