@@ -1,6 +1,7 @@
 // Turns a `ModelSource` into `EncoderWeights` with progress, checking for cancellation between steps.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import type { CheckpointLoadOptions } from '../checkpoint/layerCount';
 import type { EncoderWeights } from '../model/encoder';
 import type { LoadProgress, ModelSource } from './protocol';
 import { syntheticWeights } from './synthetic';
@@ -40,7 +41,7 @@ export const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmedi
 export type CheckpointLoader = (
   file: string,
   hooks: LoadHooks,
-  options: { numLayers?: number },
+  options: CheckpointLoadOptions,
 ) => Promise<LoadedWeights>;
 
 export async function loadSource(

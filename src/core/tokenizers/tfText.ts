@@ -33,9 +33,20 @@ const DEFAULT_IGNORABLE_RE = /\p{Default_Ignorable_Code_Point}/gu;
 // U+0345 (combining ypogegrammeni, inside ᾳ, ͺ ...) folds to ι.
 const FOLD_EXTRA: Record<string, string> = { ß: 'ss', ẞ: 'ss', ς: 'σ', ſ: 's', '\u0345': 'ι' };
 
-/** NFKC_Casefold of one code point, as ICU (and so tensorflow_text's case_fold_utf8) computes it. */
+const folded = new Map<number, string>();
+
+/** NFKC_Casefold of one code point, as ICU (and so tensorflow_text's case_fold_utf8) computes it; cached. */
 function nfkcCasefold(ch: string): string {
   const cp = ch.codePointAt(0)!;
+  let out = folded.get(cp);
+  if (out === undefined) {
+    out = computeNfkcCasefold(ch, cp);
+    folded.set(cp, out);
+  }
+  return out;
+}
+
+function computeNfkcCasefold(ch: string, cp: number): string {
   // Cherokee folds to the capital letters (toLowerCase goes the other way).
   if (cp >= 0xab70 && cp <= 0xabbf) return String.fromCodePoint(cp - 0xab70 + 0x13a0);
   if (cp >= 0x13f8 && cp <= 0x13fd) return String.fromCodePoint(cp - 8);
@@ -58,8 +69,24 @@ function split(ch: string): string {
  * BERT's U+2028).
  */
 export function tfTextClass(cp: number): number {
-  if (cp >= 0x80 && IN_WORD_RE.test(String.fromCodePoint(cp))) return 0;
-  return charClass(cp);
+  return cp >= 0x80 && inWord(cp) ? 0 : charClass(cp);
+}
+
+// 1: stays inside a word, 0: not, -1: not computed yet (BMP); astral code points through a Map.
+const inWordBmp = new Int8Array(0x10000).fill(-1);
+const inWordAstral = new Map<number, boolean>();
+
+function inWord(cp: number): boolean {
+  if (cp < 0x10000) {
+    if (inWordBmp[cp] < 0) inWordBmp[cp] = IN_WORD_RE.test(String.fromCharCode(cp)) ? 1 : 0;
+    return inWordBmp[cp] === 1;
+  }
+  let known = inWordAstral.get(cp);
+  if (known === undefined) {
+    known = IN_WORD_RE.test(String.fromCodePoint(cp));
+    inWordAstral.set(cp, known);
+  }
+  return known;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The "Local Checkpoints" view: checkpoints of the workspace (kept current by a file watcher) and
 // of folders the user adds, their variables by scope, a report and a comparison with the catalog.
 import * as vscode from 'vscode';
+import { addFolderToSetting } from '../settings/addFolder';
 import { CATALOG, findModel } from '../../core/catalog';
 import {
   catalogEncoderConfig,
@@ -137,32 +138,12 @@ export function registerCheckpoints(context: vscode.ExtensionContext): Checkpoin
       }
     }),
     vscode.commands.registerCommand('modelGarden.checkpoints.refresh', async () => (await refresh()).length),
-    vscode.commands.registerCommand('modelGarden.checkpoints.addFolder', async (target?: unknown) => {
-      if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Checkpoint folders cannot be added in Restricted Mode.');
-        return undefined;
-      }
-      let folder =
-        target instanceof vscode.Uri ? target.fsPath : typeof target === 'string' ? target : undefined;
-      if (!folder) {
-        const picked = await vscode.window.showOpenDialog({
-          canSelectFolders: true,
-          canSelectFiles: false,
-          openLabel: 'Add Checkpoint Folder',
-        });
-        folder = picked?.[0]?.fsPath;
-      }
-      if (!folder) return undefined;
-      // Added to the user's own list (a workspace's list is the workspace's to edit).
-      const folders =
-        vscode.workspace.getConfiguration().inspect<string[]>(FOLDERS_SETTING)?.globalValue ?? [];
-      if (!folders.includes(folder)) {
-        await vscode.workspace
-          .getConfiguration()
-          .update(FOLDERS_SETTING, [...folders, folder], vscode.ConfigurationTarget.Global);
-      }
-      return folder;
-    }),
+    vscode.commands.registerCommand('modelGarden.checkpoints.addFolder', (target?: unknown) =>
+      addFolderToSetting(FOLDERS_SETTING, target, {
+        what: 'Checkpoint folders',
+        openLabel: 'Add Checkpoint Folder',
+      }),
+    ),
     vscode.commands.registerCommand('modelGarden.checkpoints.openReport', async (target?: unknown) => {
       const loaded = await loadedFor(target);
       if (!loaded) return undefined;

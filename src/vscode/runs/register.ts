@@ -2,6 +2,7 @@
 // (and a light poll while a job runs) that read only the new bytes of each event file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { addFolderToSetting } from '../settings/addFolder';
 import { CurvesPanel } from './panel';
 import type { RunsNode } from './nodes';
 import { addedRunFolders, RunsTreeProvider, RUN_FOLDERS_SETTING } from './provider';
@@ -157,27 +158,11 @@ export function registerRuns(context: vscode.ExtensionContext): RunsApi {
     vscode.commands.registerCommand('modelGarden.runs.refresh', refresh),
     vscode.commands.registerCommand('modelGarden.runs.openCurves', openCurves),
     vscode.commands.registerCommand('modelGarden.runs.addFolder', async (target?: unknown) => {
-      if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Run folders cannot be added in Restricted Mode.');
-        return undefined;
-      }
-      let folder =
-        target instanceof vscode.Uri ? target.fsPath : typeof target === 'string' ? target : undefined;
-      if (!folder) {
-        const picked = await vscode.window.showOpenDialog({
-          canSelectFolders: true,
-          canSelectFiles: false,
-          openLabel: 'Add model_dir',
-        });
-        folder = picked?.[0]?.fsPath;
-      }
-      if (!folder) return undefined;
-      const folders = addedRunFolders();
-      if (!folders.includes(folder))
-        await vscode.workspace
-          .getConfiguration()
-          .update(RUN_FOLDERS_SETTING, [...folders, folder], vscode.ConfigurationTarget.Global);
-      await refresh();
+      const folder = await addFolderToSetting(RUN_FOLDERS_SETTING, target, {
+        what: 'Run folders',
+        openLabel: 'Add model_dir',
+      });
+      if (folder) await refresh();
       return folder;
     }),
     vscode.commands.registerCommand('modelGarden.runs.removeFolder', async (target?: unknown) => {
