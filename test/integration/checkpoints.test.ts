@@ -6,6 +6,7 @@ import type { Comparison } from '../../src/core/checkpoint';
 import type { CheckpointNode } from '../../src/vscode/checkpoints/nodes';
 import { fixture } from '../fixtures';
 import { activateExtension } from './extension';
+import { waitFor } from './wait';
 
 const FILES = [
   'bert_model.ckpt.index',
@@ -13,16 +14,6 @@ const FILES = [
   'bert_config.json',
   'vocab.txt',
 ];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('checkpoints in VS Code', () => {
   let root: string;
@@ -117,7 +108,8 @@ describe('checkpoints in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('picks up a checkpoint written while the view is open (file watcher)', async () => {
+  it('picks up a checkpoint written while the view is open (file watcher)', async function () {
+    this.timeout(90_000);
     const { checkpoints } = await activateExtension();
     await checkpoints.provider.getChildren();
     const dir = path.join(root, 'checkpoints', 'training');
@@ -129,11 +121,20 @@ describe('checkpoints in VS Code', () => {
     );
     fs.copyFileSync(path.join(src, 'bert_model.ckpt.index'), path.join(dir, 'model.ckpt-40.index'));
     fs.writeFileSync(path.join(dir, 'checkpoint'), 'model_checkpoint_path: "model.ckpt-40"\n');
-    const node = await until('the new checkpoint in the view', async () =>
-      (await checkpoints.provider.getChildren()).find(
-        (n) => n.type === 'checkpoint' && n.prefix === path.join(dir, 'model.ckpt-40'),
-      ),
-    );
+    // The file watcher's events come late when the machine is loaded (a full run timed out once at
+    // 20 s); the wait is for the event, so a longer bound costs nothing when it comes on time.
+    let seen: string[] = [];
+    const node = await waitFor(
+      'the new checkpoint in the view',
+      async () => {
+        const children = await checkpoints.provider.getChildren();
+        seen = children.flatMap((n) => (n.type === 'checkpoint' ? [n.prefix] : []));
+        return children.find((n) => n.type === 'checkpoint' && n.prefix === path.join(dir, 'model.ckpt-40'));
+      },
+      60_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; the view lists: ${seen.join(', ') || 'nothing'}`);
+    });
     assert.match(String(checkpoints.provider.getTreeItem(node).description), / · latest · checkpoints$/);
   });
 });
