@@ -34,9 +34,9 @@ function progressReporter(io: CliIo): { report(p: DownloadProgress): void; end()
     return {
       report(p) {
         const now = Date.now();
-        if (now - last < 100) return;
+        if (now - last < 100 && !p.retrying) return;
         last = now;
-        process.stderr.write(`\r${bar(p).padEnd(90)}`);
+        process.stderr.write(`\r${(p.retrying ? describeProgress(p) : bar(p)).padEnd(90)}`);
         drawn = true;
       },
       end() {
@@ -48,7 +48,7 @@ function progressReporter(io: CliIo): { report(p: DownloadProgress): void; end()
   return {
     report(p) {
       const now = Date.now();
-      if (now - last < 500 && p.phase === lastPhase && p.bytes !== p.total) return;
+      if (now - last < 500 && p.phase === lastPhase && p.bytes !== p.total && !p.retrying) return;
       last = now;
       lastPhase = p.phase;
       io.out(
@@ -59,6 +59,7 @@ function progressReporter(io: CliIo): { report(p: DownloadProgress): void; end()
           total: p.total,
           rate: Math.round(p.rate),
           etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds),
+          ...(p.retrying && { retrying: p.retrying }),
         }),
       );
     },

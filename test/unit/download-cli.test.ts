@@ -38,6 +38,32 @@ describe('download: model-garden download and cache', function () {
     await fs.promises.rm(root, { recursive: true, force: true });
   });
 
+  it('a failed attempt is reported with its reason and the next attempt before the retry', async function () {
+    server.on('/flaky.tar.gz', (req, res, i) => {
+      if (i === 0) {
+        res.writeHead(503, 'Service Unavailable');
+        res.end();
+        return;
+      }
+      serveBytes(req, res, tarGz([{ name: 'assets/vocab.txt', data: vocab }]));
+    });
+    const io = captureIo(false);
+    const code = await main(
+      ['download', MODEL, '--what', 'tokenizer', '--cache', root, '--url', server.url('/flaky.tar.gz')],
+      io,
+    );
+    assert.equal(code, 0, io.stderr);
+    const lines = io.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; retrying?: { reason: string; attempt: number } });
+    const retry = lines.findIndex((l) => l.retrying);
+    assert.ok(retry >= 0, io.stdout);
+    assert.match(lines[retry].retrying!.reason, /HTTP 503/);
+    assert.equal(lines[retry].retrying!.attempt, 2);
+    assert.equal(lines.at(-1)!.event, 'done');
+  });
+
   it('downloads with JSON progress lines off a terminal, then lists and removes', async function () {
     const io = captureIo(false);
     const code = await main(

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DownloadError, downloadFile } from '../../src/core/download';
+import { DownloadError, describeProgress, downloadFile } from '../../src/core/download';
 import { bytesOf, dropAfter, serveBytes, TestServer } from './download-server';
 
 const fast = { backoffMs: 1, maxBackoffMs: 5, minFreeBytes: 0, progressIntervalMs: 0 };
@@ -53,6 +53,40 @@ describe('download: misbehaving servers', function () {
     assert.match(error.message, /failed after 2 attempts: the server sent no response headers within 0\.3 s/);
     assert.equal(server.requestsFor('/f').length, 2);
     assert.ok(!fs.existsSync(file));
+  });
+
+  it('between attempts it says why the last one failed and when the next starts, so it is never silent', async function () {
+    server.on('/f', () => undefined);
+    const notices: { reason: string; attempt: number; of: number; inMs: number; at: number }[] = [];
+    await rejection(
+      downloadFile(server.url('/f'), file, {
+        ...fast,
+        headersTimeoutMs: 200,
+        retries: 2,
+        onProgress: (p) => {
+          if (p.retrying) notices.push({ ...p.retrying, at: server.requestsFor('/f').length });
+        },
+      }),
+    );
+    assert.deepEqual(
+      notices.map((n) => [n.attempt, n.of, n.at]),
+      [
+        [2, 3, 1],
+        [3, 3, 2],
+      ],
+    );
+    for (const n of notices) assert.match(n.reason, /no response headers within 0\.2 s/);
+    assert.match(
+      describeProgress({
+        phase: 'download',
+        bytes: 0,
+        total: null,
+        rate: 0,
+        etaSeconds: null,
+        retrying: notices[0],
+      }),
+      /^the server sent no response headers within 0\.2 s; retrying in \d+ s \(attempt 2 of 3\)$/,
+    );
   });
 
   it('a 206 with a new ETag (If-Range ignored) restarts from zero instead of splicing two files', async function () {

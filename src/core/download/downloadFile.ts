@@ -26,7 +26,7 @@ export interface DownloadOptions extends DiskCheck {
   readonly maxBackoffMs?: number;
   /** A body that delivers no byte for this long counts as a dropped connection (default 60000). */
   readonly stallTimeoutMs?: number;
-  /** A server that sends no response headers for this long counts as a failed attempt (default 60000). */
+  /** A server that sends no response headers for this long counts as a failed attempt (default 30000: a first word within seconds is normal, and each retry is announced). */
   readonly headersTimeoutMs?: number;
   /** Replaces the global fetch (a proxy-aware fetch, or tests). */
   readonly fetch?: FetchLike;
@@ -164,7 +164,7 @@ export async function downloadFile(
   const backoff = options.backoffMs ?? 1000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   const stallMs = options.stallTimeoutMs ?? 60_000;
-  const headersMs = options.headersTimeoutMs ?? 60_000;
+  const headersMs = options.headersTimeoutMs ?? 30_000;
   const interval = options.progressIntervalMs ?? 250;
   const part = partPath(file);
   const what = `Download of ${url}`;
@@ -209,6 +209,11 @@ export async function downloadFile(
         );
       }
       const wait = Math.min(maxBackoff, giveUpWait(lastFailure, backoff * 2 ** (failures - 1)));
+      // Said at once, so a user is never left looking at a silent download between attempts.
+      options.onProgress?.({
+        ...progressOf(highWater, null, 0),
+        retrying: { reason: lastFailure.message, attempt: failures + 1, of: retries + 1, inMs: wait },
+      });
       await delay(wait, signal).catch(() => throwIfCancelled(signal, what));
       lastFailure = undefined;
     }

@@ -9,6 +9,13 @@ export interface DownloadProgress {
   readonly rate: number;
   /** Seconds left at the current rate, null when the total or the rate is unknown. */
   readonly etaSeconds: number | null;
+  /** Set while waiting to retry a failed attempt: why it failed and when the next one starts. */
+  readonly retrying?: {
+    readonly reason: string;
+    readonly attempt: number;
+    readonly of: number;
+    readonly inMs: number;
+  };
 }
 
 /**
@@ -68,6 +75,10 @@ export function formatDuration(seconds: number): string {
 /** One-line summary: `45% · 120 MB of 266 MB · 8.1 MB/s · 0:18 left`. */
 export function describeProgress(p: DownloadProgress): string {
   if (p.phase === 'extract') return `extracting ${formatBytes(p.bytes)}`;
+  if (p.retrying) {
+    const { reason, attempt, of, inMs } = p.retrying;
+    return `${reason}; retrying in ${inMs < 60_000 ? `${Math.ceil(inMs / 1000)} s` : formatDuration(inMs / 1000)} (attempt ${attempt} of ${of})`;
+  }
   const parts: string[] = [];
   if (p.total) parts.push(`${Math.floor((100 * p.bytes) / p.total)}%`);
   parts.push(p.total ? `${formatBytes(p.bytes)} of ${formatBytes(p.total)}` : formatBytes(p.bytes));
