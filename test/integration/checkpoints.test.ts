@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Comparison } from '../../src/core/checkpoint';
 import type { CheckpointNode } from '../../src/vscode/checkpoints/nodes';
 import { fixture } from '../fixtures';
+import { topBitSnappyIndex } from '../support/corruptSnappy';
 import { activateExtension } from './extension';
 import { waitFor } from './wait';
 
@@ -106,6 +107,22 @@ describe('checkpoints in VS Code', () => {
     );
     assert.equal(own.compatible, true);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a checkpoint with bad Snappy data in its index is an error row naming the file and the reason, not a hang', async () => {
+    const { checkpoints } = await activateExtension();
+    const dir = path.join(root, 'checkpoints', 'bad_snappy');
+    fs.mkdirSync(dir, { recursive: true });
+    const { prefix, index } = await topBitSnappyIndex(dir, 'model.ckpt');
+    fs.writeFileSync(prefix + '.index', index);
+    const node = (await checkpoints.refresh()).find((n) => n.type === 'checkpoint' && n.prefix === prefix);
+    assert.ok(node && node.type === 'checkpoint', 'the corrupt checkpoint is listed');
+    assert.match(node.error ?? '', /model\.ckpt\.index: bad Snappy data in data block at offset \d+/);
+    const item = checkpoints.provider.getTreeItem(node);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error');
+    assert.match(String(item.tooltip), /bad Snappy data/);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await checkpoints.refresh();
   });
 
   it('picks up a checkpoint written while the view is open (file watcher)', async function () {

@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { compress, uncompress } from 'snappyjs';
-import { CheckpointReader, crc32c, crc32cExtend, maskCrc } from '../../src/core/checkpoint';
+import { CheckpointReader } from '../../src/core/checkpoint';
 import { SnappyError, snappyUncompress, uncompressedLength } from '../../src/core/checkpoint/snappy';
 import { parseTable } from '../../src/core/checkpoint/sstable';
-import { writeCheckpoint } from '../support/checkpointWriter';
+import { snappyBlockIndex, topBitSnappyIndex } from '../support/corruptSnappy';
 import { rng } from '../support/random';
 import type { SnappyFuzzJob, SnappyFuzzMessage } from '../support/snappyFuzzWorker';
 
@@ -84,25 +84,6 @@ function sampleInputs(): Uint8Array[] {
   return [text, random, runs, mixed, new Uint8Array(200_000), ...small];
 }
 
-async function snappyBlockIndex(
-  dir: string,
-  name: string,
-  keySuffix: string,
-  count: number,
-): Promise<string> {
-  const prefix = path.join(dir, name);
-  await writeCheckpoint(
-    prefix,
-    Array.from({ length: count }, (_, i) => ({
-      name: `${String(i).padStart(3, '0')}/${keySuffix}`,
-      shape: [2],
-      data: Float32Array.of(i, -i),
-    })),
-    { blockSize: 512, snappy: true },
-  );
-  return prefix;
-}
-
 describe('checkpoint reader: Snappy', function () {
   let tmp: string;
   before(() => {
@@ -123,16 +104,7 @@ describe('checkpoint reader: Snappy', function () {
       );
     }
     // Inside a checkpoint's data block, decoded in a worker that is stopped if it hangs.
-    const prefix = await snappyBlockIndex(tmp, 'topbit', 'x'.repeat(40), 30);
-    const index = fs.readFileSync(prefix + '.index');
-    const block = parseTable(index, 'x').dataBlocks.find((b) => b.compression === 1);
-    assert.ok(block, 'the writer made a Snappy block');
-    const { headerBytes } = uncompressedLength(index.subarray(block.offset));
-    // Length 0xfffffffa + 1: read with a signed shift, -5, which moves the position back onto the tag.
-    index.set([0xfc, 0xfa, 0xff, 0xff, 0xff], block.offset + headerBytes);
-    const trailer = block.offset + block.size;
-    const crc = crc32cExtend(crc32c(index.subarray(block.offset, trailer)), Uint8Array.of(index[trailer]));
-    index.writeUInt32LE(maskCrc(crc), trailer + 1);
+    const { prefix, index } = await topBitSnappyIndex(tmp, 'topbit');
     const result = await runFuzz({ target: 'sstable', seeds: [index], cases: 1, seed: 1, mutate: false });
     assert.deepEqual(Object.keys(result.outcomes), ['CheckpointError corrupt']);
     fs.writeFileSync(prefix + '.index', index);
