@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CATALOG, findModel } from '../core/catalog';
+import { InputFileError } from '../core/files/readInput';
 import {
   buildSpec,
   cloudPathProblems,
@@ -279,7 +280,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       if (error instanceof EntryExistsError)
         throw new UsageError(`${error.message} Add --replace to update it.`, 1);
-      if (error instanceof WriteRefusedError) throw new UsageError(error.message, 1);
+      if (error instanceof WriteRefusedError || error instanceof InputFileError)
+        throw new UsageError(error.message, 1);
       throw error;
     }
     printProblems(io, all);

@@ -1,53 +1,18 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkText, detectKind, type FileKind } from '../core/launch';
+import { InputFileError, readInputFileSync } from '../core/files/readInput';
+import { checkText, detectKind, MAX_LAUNCH_FILE_BYTES, type FileKind } from '../core/launch';
 import { UsageError, type CliIo } from './io';
 
-/** Launch files and scripts are small; a bigger file is refused before it is read. */
-export const MAX_VALIDATE_BYTES = 8 * 1024 * 1024;
-
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/**
- * Reads a regular file of at most `maxBytes` as UTF-8, or throws a UsageError naming the path: a
- * folder, FIFO (which would block), device (/dev/zero never ends) or oversized file is refused.
- */
-export function readCheckedFile(file: string, maxBytes: number): string {
-  const refuse = (reason: string) => new UsageError(`${file}: ${reason}`, 1);
-  let stat: fs.Stats;
+/** Reads a launch file the user named, refusing what is not a small regular file, as exit 1. */
+function readLaunchFileArg(file: string): string {
   try {
-    stat = fs.statSync(file);
+    return readInputFileSync(file, { what: 'file to validate', maxBytes: MAX_LAUNCH_FILE_BYTES }).toString(
+      'utf8',
+    );
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw refuse(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(error)})`);
-  }
-  if (stat.isDirectory()) throw refuse('is a folder; give a launch.json, tasks.json or shell script');
-  if (!stat.isFile()) throw refuse('is not a regular file (a FIFO, socket or device); give a regular file');
-  if (stat.size > maxBytes)
-    throw refuse(`is ${megabytes(stat.size)}; files larger than ${megabytes(maxBytes)} are not validated`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-    // Read in chunks and stop past the cap: the file may have grown since stat.
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      length += n;
-      if (length > maxBytes) throw refuse(`is larger than ${megabytes(maxBytes)}; it is not validated`);
-    }
-    return Buffer.concat(chunks, length).toString('utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw refuse(`cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    if (error instanceof InputFileError) throw new UsageError(error.message, 1);
+    throw error;
   }
 }
 
@@ -73,7 +38,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       throw new UsageError(
         `${file}: not a launch.json, tasks.json or shell script (*.sh); say which with --kind`,
       );
-    const text = readCheckedFile(file, MAX_VALIDATE_BYTES);
+    const text = readLaunchFileArg(file);
     const absolute = path.resolve(file);
     const inVscode = path.basename(path.dirname(absolute)) === '.vscode';
     const problems = checkText(text, kind, {

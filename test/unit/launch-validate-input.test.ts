@@ -8,8 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import { main } from '../../src/cli';
-import { MAX_VALIDATE_BYTES } from '../../src/cli/validate';
-import { checkText, MAX_JSON_DEPTH } from '../../src/core/launch';
+import { checkText, MAX_JSON_DEPTH, MAX_LAUNCH_FILE_BYTES } from '../../src/core/launch';
 import { captureIo } from '../support/captureIo';
 import { skipBecause } from '../fixtures';
 
@@ -177,7 +176,7 @@ describe('validate: only regular files of a bounded size are read', () => {
     fs.mkdirSync(folder);
     const { code, err } = await validate(folder);
     assert.equal(code, 1);
-    assert.ok(err.includes(`${folder}: is a folder`), err);
+    assert.ok(err.includes(`${folder}: the file to validate must be a regular file, this is a folder`), err);
   });
 
   it('a FIFO is refused without blocking', async function () {
@@ -186,7 +185,10 @@ describe('validate: only regular files of a bounded size are read', () => {
     if (made.status !== 0) skipBecause(this, 'mkfifo is not available');
     const { code, err } = await validate(fifo);
     assert.equal(code, 1);
-    assert.ok(err.includes(`${fifo}: is not a regular file`), err);
+    assert.ok(
+      err.includes(`${fifo}: the file to validate must be a regular file, this is a named pipe (FIFO)`),
+      err,
+    );
   });
 
   it('/dev/zero (through a launch.json symlink) is refused, not read forever', async function () {
@@ -195,18 +197,24 @@ describe('validate: only regular files of a bounded size are read', () => {
     fs.symlinkSync('/dev/zero', link);
     const { code, err } = await validate(link);
     assert.equal(code, 1);
-    assert.ok(err.includes(`${link}: is not a regular file`), err);
+    assert.ok(
+      err.includes(`${link}: the file to validate must be a regular file, this is a character device`),
+      err,
+    );
   });
 
-  it(`a file over ${MAX_VALIDATE_BYTES / 1024 / 1024} MB is refused with its size; one at the cap is read`, async () => {
+  it(`a file over ${MAX_LAUNCH_FILE_BYTES / 1024 / 1024} MB is refused with its size; one at the cap is read`, async () => {
     const big = path.join(dir, 'launch.json');
     fs.writeFileSync(big, '{"configurations": []}');
-    fs.truncateSync(big, MAX_VALIDATE_BYTES + 1);
+    fs.truncateSync(big, MAX_LAUNCH_FILE_BYTES + 1);
     const over = await validate(big);
     assert.equal(over.code, 1);
-    assert.ok(over.err.includes(`${big}: is 8.0 MB; files larger than 8.0 MB are not validated`), over.err);
+    assert.ok(
+      over.err.includes(`${big}: the file to validate is 8.0 MB, more than the limit of 8.0 MB`),
+      over.err,
+    );
     // At the cap it is read (and the NUL padding is reported as binary, proving it was read).
-    fs.truncateSync(big, MAX_VALIDATE_BYTES);
+    fs.truncateSync(big, MAX_LAUNCH_FILE_BYTES);
     const at = await validate(big);
     assert.equal(at.code, 1);
     assert.equal(at.report!.problems[0].code, 'invalid-file');

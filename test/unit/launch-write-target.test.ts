@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import { main } from '../../src/cli';
-import { upsertEntryInFolder, WriteRefusedError } from '../../src/core/launch';
+import { MAX_LAUNCH_FILE_BYTES, upsertEntryInFolder, WriteRefusedError } from '../../src/core/launch';
 import { captureIo } from '../support/captureIo';
 
 const ORIGINAL = '{\n  "version": "0.2.0",\n  "configurations": []\n}\n';
@@ -54,6 +54,16 @@ describe('launch --write: permissions and links', function () {
     file = path.join(folder, '.vscode', 'launch.json');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a launch.json over the size limit is refused with its size before it is read, and left as it was', async () => {
+    fs.writeFileSync(file, ORIGINAL);
+    fs.truncateSync(file, MAX_LAUNCH_FILE_BYTES + 1);
+    const { code, err } = await write(folder);
+    assert.equal(code, 1);
+    assert.ok(err.includes(`${file}: the launch file is 8.0 MB, more than the limit of 8.0 MB`), err);
+    assert.equal(fs.statSync(file).size, MAX_LAUNCH_FILE_BYTES + 1);
+    assert.equal(fs.readFileSync(file, 'utf8').slice(0, ORIGINAL.length), ORIGINAL);
+  });
 
   it('keeps the mode of a private (0600) launch.json', async () => {
     fs.writeFileSync(file, ORIGINAL);
