@@ -397,7 +397,33 @@ export class SpmNormalizer {
       len++;
     }
     let prevSpace = removeExtra;
+    const kinds = this.asciiKind;
+    let buf = this.units;
+    let st = this.st;
+    let en = this.en;
     while (pos < nb) {
+      const b0 = bytes[pos];
+      if (b0 < 128 && kinds[b0] === ASCII_SELF && (pos + 1 >= nb || bytes[pos + 1] < 128)) {
+        // prefixGeneral's table answer, inline: an ASCII character that stays itself.
+        if (!prevSpace || b0 !== 32) {
+          if (len >= buf.length || len >= st.length) {
+            this.len = len;
+            this.reserve(1);
+            buf = this.units;
+            st = this.st;
+            en = this.en;
+          }
+          const at = u16[pos];
+          buf[len] = escape && b0 === 32 ? 0x2581 : b0;
+          st[len] = at;
+          en[len] = at + 1;
+          len++;
+          prevSpace = b0 === 32;
+        }
+        pos++;
+        if (!removeExtra) prevSpace = false;
+        continue;
+      }
       this.prefixGeneral(input, pos, nb);
       const consumed = this.consumed;
       const a = u16[pos];
@@ -410,9 +436,9 @@ export class SpmNormalizer {
       if (k < kEnd) {
         this.len = len;
         this.reserve(kEnd - k);
-        const buf = this.units;
-        const st = this.st;
-        const en = this.en;
+        buf = this.units;
+        st = this.st;
+        en = this.en;
         let last = 0;
         for (; k < kEnd; k++) {
           last = source.charCodeAt(k);
