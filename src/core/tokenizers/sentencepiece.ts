@@ -148,7 +148,8 @@ export class SentencePieceTokenizer implements Tokenizer {
         ? tfTextSentencePiecePreprocess(text, this.albert.lowerCase)
         : albertPreprocess(text, this.albert.lowerCase);
     const input = pre ? pre.text : text;
-    // Shared buffers: read before anything normalizes again (splitDigitComma's encodeRaw uses `normalize`).
+    // normalizeShared's arrays are reused by its next call; splitDigitComma's nested encodeRaw calls `normalize`,
+    // which allocates its own, so these stay valid through this loop.
     const norm = this.normalizer.normalizeShared(input);
     const normStarts = norm.starts;
     const normEnds = norm.ends;
