@@ -74,11 +74,21 @@ describe('inference panel (Run Model on Selection)', function () {
     assert.match(state.model!.backend, /^(wasm|cpu|tensorflow)/);
     // The bundled wasm binaries are present: no fallback warning, and the status bar names the backend.
     assert.equal(state.model!.backendWarning, undefined);
-    assert.deepEqual(api.inference.backendStatus(), {
-      text: `$(pulse) TF.js: ${state.model!.backend}`,
-      tooltip: `Model Garden inference runs on ${state.model!.backend} (setting modelGarden.inference.backend).`,
-      warning: false,
-    });
+    const status = api.inference.backendStatus();
+    const [first, ...skipped] = status?.tooltip.split('\n') ?? [];
+    assert.deepEqual(
+      { ...status, tooltip: first },
+      {
+        text: `$(pulse) TF.js: ${state.model!.backend}`,
+        tooltip: `Model Garden inference runs on ${state.model!.backend} (setting modelGarden.inference.backend).`,
+        warning: false,
+      },
+    );
+    // Without tfjs-node, the status bar and the panel say why it was skipped.
+    if (!state.model!.backend.startsWith('tensorflow')) {
+      assert.match(skipped.join('\n'), /^Skipped tensorflow: .*not installed.*Install Native Backend/);
+      assert.equal(state.model!.backendSkipped, skipped.join('\n'));
+    }
     assert.equal(state.choices, undefined, 'the first-run choices are gone once a model runs');
     // Special tokens are marked, so that the panel can leave them out (and show them on request).
     const flagged = new Map(answer.candidates.map((c) => [c.token, c.special]));

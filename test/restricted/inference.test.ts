@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import type { NativeInstallOutcome } from '../../src/vscode/inference/nativeBackend';
 import { fixture } from '../fixtures';
 import { activateExtension } from '../integration/extension';
 
@@ -27,5 +29,15 @@ describe('restricted mode: inference', () => {
       [],
     );
     await assert.rejects(api.inference.backend(), /Restricted Mode/);
+  });
+
+  it('Install Native Backend runs no npm: it refuses and creates no folder', async function () {
+    const api = await activateExtension();
+    const prefix = api.inference.nativeBackendPaths().at(-1)!;
+    const outcome = await vscode.commands.executeCommand<NativeInstallOutcome>(
+      'modelGarden.inference.installNativeBackend',
+    );
+    assert.deepEqual(outcome, { outcome: 'restricted', log: '' });
+    assert.equal(fs.existsSync(prefix), false, `${prefix} was created`);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { backendErrorText, backendStatusText } from '../../src/vscode/inference/backendText';
+import { backendErrorText, backendStatusText, skippedText } from '../../src/vscode/inference/backendText';
 
 describe('inference backend status bar text', function () {
   it('names the backend, and shows a warning with the reason when auto fell back', function () {
@@ -19,6 +19,24 @@ describe('inference backend status bar text', function () {
       fallback.tooltip,
       /\nRunning on cpu because wasm could not start \(the WebAssembly binaries are missing\)\.$/,
     );
+  });
+
+  it('says why the backends tried first were skipped, without a warning when that was expected', function () {
+    const status = backendStatusText({
+      label: 'wasm (SIMD, 1 thread)',
+      fallbacks: [
+        'tensorflow: @tensorflow/tfjs-node is not installed; run "Model Garden: Install Native Backend"',
+      ],
+    });
+    assert.equal(status.text, '$(pulse) TF.js: wasm (SIMD, 1 thread)');
+    assert.equal(status.warning, false);
+    assert.equal(
+      status.tooltip,
+      'Model Garden inference runs on wasm (SIMD, 1 thread) (setting modelGarden.inference.backend).\n' +
+        'Skipped tensorflow: @tensorflow/tfjs-node is not installed; run "Model Garden: Install Native Backend".',
+    );
+    assert.equal(skippedText([]), undefined);
+    assert.equal(skippedText(['tensorflow: a', 'wasm: b']), 'Skipped tensorflow: a; wasm: b.');
   });
 
   it('a backend that cannot start is an error entry with the message', function () {

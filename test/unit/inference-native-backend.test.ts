@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -149,6 +151,69 @@ describe('inference: installed native backend (stand-in tfjs-node, no network)',
         error.log.includes('no-such-package.tgz') &&
         /npm install failed/.test(error.message),
     );
+  });
+
+  it('cancel stops the real npm within seconds while it downloads (one signal only starts a graceful exit)', async function () {
+    this.timeout(120_000);
+    // A registry whose tarball starts and never ends: npm is mid-download when the install is cancelled.
+    let started = false;
+    let closed = false;
+    const server = http.createServer((req, res) => {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      if (req.url?.toLowerCase() === '/@tensorflow%2ftfjs-node') {
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            name: '@tensorflow/tfjs-node',
+            'dist-tags': { latest: '4.22.0' },
+            versions: {
+              '4.22.0': {
+                name: '@tensorflow/tfjs-node',
+                version: '4.22.0',
+                dist: { tarball: `${base}/never.tgz`, shasum: '0'.repeat(40) },
+              },
+            },
+          }),
+        );
+      } else if (req.url === '/never.tgz') {
+        started = true;
+        res.writeHead(200, { 'content-length': '1000000' });
+        res.write(Buffer.alloc(1000));
+        res.once('close', () => (closed = true));
+      } else {
+        res.statusCode = 404;
+        res.end('{}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fs.writeFileSync(path.join(tmp, 'empty-npmrc'), '');
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      npm_config_registry: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      npm_config_userconfig: path.join(tmp, 'empty-npmrc'),
+      npm_config_cache: path.join(tmp, 'npm-cache'),
+      npm_config_fetch_retries: '0',
+    });
+    try {
+      const controller = new AbortController();
+      const pending = installNative({
+        prefix: path.join(tmp, 'cancelled-download'),
+        signal: controller.signal,
+      });
+      for (let i = 0; i < 600 && !started; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(started, 'npm did not start the download');
+      const cancelledAt = Date.now();
+      controller.abort();
+      await assert.rejects(pending, CancelledError);
+      assert.ok(Date.now() - cancelledAt < 4_000, `cancel took ${Date.now() - cancelledAt} ms`);
+      for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(closed, 'npm is still downloading');
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('cancel stops npm and what it started', async function () {

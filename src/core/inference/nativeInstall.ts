@@ -67,13 +67,25 @@ export async function installNative(options: NativeInstallOptions): Promise<{ di
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, npm_config_update_notifier: 'false' },
     });
-    const stop = () => {
+    const signal = (name: NodeJS.Signals) => {
       try {
-        if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, 'SIGTERM');
-        else child.kill();
+        if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, name);
+        else child.kill(name);
       } catch {
-        child.kill();
+        child.kill(name);
       }
+    };
+    // npm, mid-download, only starts a graceful exit on the first SIGINT or SIGTERM and waits for the download
+    // (which may never end); it exits at once on a second signal, as on a second Ctrl+C. What still runs after 5 s
+    // (install scripts ignoring signals) is killed.
+    const timers: NodeJS.Timeout[] = [];
+    const stop = () => {
+      signal('SIGINT');
+      timers.push(
+        setTimeout(() => signal('SIGINT'), 1000),
+        setTimeout(() => signal('SIGKILL'), 5000),
+      );
+      for (const timer of timers) timer.unref();
     };
     options.signal?.addEventListener('abort', stop, { once: true });
     child.stdout.setEncoding('utf8').on('data', append);
@@ -83,6 +95,7 @@ export async function installNative(options: NativeInstallOptions): Promise<{ di
       reject(new NativeInstallError(`Could not start ${npm.file}: ${error.message}`, log, null));
     });
     child.once('close', (code) => {
+      for (const timer of timers) clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);
       resolve(code);
     });

@@ -148,27 +148,29 @@ export class SentencePieceTokenizer implements Tokenizer {
         ? tfTextSentencePiecePreprocess(text, this.albert.lowerCase)
         : albertPreprocess(text, this.albert.lowerCase);
     const input = pre ? pre.text : text;
-    const norm = this.normalizer.normalize(input);
+    // normalizeShared's arrays are reused by its next call; splitDigitComma's nested encodeRaw calls `normalize`,
+    // which allocates its own, so these stay valid through this loop.
+    const norm = this.normalizer.normalizeShared(input);
+    const normStarts = norm.starts;
+    const normEnds = norm.ends;
+    const normLength = norm.text.length;
     const ids: number[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
-    // Offsets: normalized unit -> preprocessed span -> original span.
+    // Offsets: normalized unit -> preprocessed span -> original span. A token covers the spans of its first and
+    // last units that come from the input (the dummy prefix comes from nothing).
     const push = (id: number, a: number, b: number) => {
-      let first = -1;
-      let last = -1;
-      for (let k = a; k < b; k++) {
-        if (norm.ends[k] > norm.starts[k]) {
-          if (first < 0) first = k;
-          last = k;
-        }
-      }
+      let first = a;
+      while (first < b && normEnds[first] <= normStarts[first]) first++;
       let s: number;
       let e: number;
-      if (first < 0) {
-        s = e = a < norm.starts.length ? norm.starts[a] : input.length;
+      if (first === b) {
+        s = e = a < normLength ? normStarts[a] : input.length;
       } else {
-        s = norm.starts[first];
-        e = norm.ends[last];
+        let last = b - 1;
+        while (normEnds[last] <= normStarts[last]) last--;
+        s = normStarts[first];
+        e = normEnds[last];
       }
       if (pre) {
         if (e > s) {

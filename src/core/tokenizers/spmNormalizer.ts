@@ -87,12 +87,12 @@ export class SpmNormalizer {
   private matchValue = 0;
 
   /** Longest match of the trie at bytes[pos..]; sets matchLength (0: none) and matchValue. */
-  private longestMatch(bytes: Uint8Array, pos: number): void {
+  private longestMatch(bytes: Uint8Array, pos: number, end = bytes.length): void {
     this.matchLength = 0;
     const array = this.trie;
     if (!array) return;
     let nodePos = offsetOf(array[0]);
-    for (let i = pos; i < bytes.length; i++) {
+    for (let i = pos; i < end; i++) {
       const c = bytes[i];
       nodePos ^= c;
       const unit = array[nodePos];
@@ -116,10 +116,83 @@ export class SpmNormalizer {
     return s;
   }
 
+  /** The normalized text and the input span of each of its units (fresh arrays, the caller's to keep). */
   normalize(input: string): Normalized {
-    for (let i = 0; i < input.length; i++)
-      if (input.charCodeAt(i) >= 128) return this.normalizeGeneral(input);
-    return this.normalizeAscii(input);
+    return this.run(input, false);
+  }
+
+  /**
+   * `normalize` into buffers reused from call to call (no allocation but the string): `starts`/`ends` may be
+   * longer than the text and are valid until the next `normalizeShared`. For a caller that reads them at once.
+   */
+  normalizeShared(input: string): Normalized {
+    return this.run(input, true);
+  }
+
+  // Scratch: the normalized units (always reused: they become a string), and the shared spans.
+  private units = new Uint16Array(256);
+  private sharedStarts = new Int32Array(256);
+  private sharedEnds = new Int32Array(256);
+  // The rewriting found by `prefixAscii`/`prefixGeneral`: rep (null: the input's own characters) and the
+  // units (ASCII) or bytes (general) it consumes.
+  private rep: string | null = null;
+  private consumed = 1;
+  // The output of the current run.
+  private st = this.sharedStarts;
+  private en = this.sharedEnds;
+  private len = 0;
+
+  private run(input: string, shared: boolean): Normalized {
+    let ascii = true;
+    for (let i = 0; i < input.length; i++) {
+      if (input.charCodeAt(i) >= 128) {
+        ascii = false;
+        break;
+      }
+    }
+    const cap = ascii ? input.length * this.asciiExpansion + 2 : input.length + 16;
+    if (this.units.length < cap) this.units = new Uint16Array(cap);
+    if (!shared) {
+      this.st = new Int32Array(cap);
+      this.en = new Int32Array(cap);
+    } else {
+      if (this.sharedStarts.length < cap) {
+        this.sharedStarts = new Int32Array(cap);
+        this.sharedEnds = new Int32Array(cap);
+      }
+      this.st = this.sharedStarts;
+      this.en = this.sharedEnds;
+    }
+    this.len = 0;
+    if (ascii) this.normalizeAscii(input);
+    else this.normalizeGeneral(input);
+    const len = this.len;
+    const units = this.units.subarray(0, len);
+    const text =
+      len === 0
+        ? ''
+        : len <= 4096
+          ? String.fromCharCode.apply(null, units as unknown as number[])
+          : utf16.decode(units);
+    if (shared) {
+      this.sharedStarts = this.st;
+      this.sharedEnds = this.en;
+      return { text, starts: this.st, ends: this.en };
+    }
+    return { text, starts: this.st.subarray(0, len), ends: this.en.subarray(0, len) };
+  }
+
+  /** Room for `more` units after `len` in units/st/en. */
+  private reserve(more: number): void {
+    const need = this.len + more;
+    if (need <= this.units.length && need <= this.st.length) return;
+    let cap = Math.max(this.units.length, this.st.length);
+    while (cap < need) cap *= 2;
+    if (this.units.length < cap) this.units = growCopy(this.units, new Uint16Array(cap));
+    if (this.st.length < cap) {
+      this.st = growCopy(this.st, new Int32Array(cap));
+      this.en = growCopy(this.en, new Int32Array(cap));
+    }
   }
 
   /** Longest match of the trie on the ASCII string input[pos..] (one byte per unit), as `longestMatch`. */
@@ -141,55 +214,53 @@ export class SpmNormalizer {
     }
   }
 
+  /** The rewriting at unit `pos` of an all-ASCII input: sets rep and consumed (units). */
+  private prefixAscii(input: string, pos: number): void {
+    const c = input.charCodeAt(pos);
+    const kind = this.asciiKind[c];
+    this.consumed = 1;
+    if (kind === ASCII_SELF) this.rep = null;
+    else if (kind === ASCII_REPLACED) this.rep = this.asciiReplacement[c];
+    else {
+      for (const symbol of this.userDefined) {
+        if (input.startsWith(symbol, pos)) {
+          this.rep = null;
+          this.consumed = symbol.length;
+          return;
+        }
+      }
+      this.longestMatchAscii(input, pos);
+      if (this.matchLength > 0) {
+        this.rep = this.replacement(this.matchValue);
+        this.consumed = this.matchLength;
+      } else this.rep = null;
+    }
+  }
+
   /**
    * normalizeGeneral for all-ASCII text (one UTF-16 unit per byte): characters whose rewriting cannot depend on
    * what follows come from a table, the others walk the trie on the string itself.
    */
-  private normalizeAscii(input: string): Normalized {
+  private normalizeAscii(input: string): void {
     const n = input.length;
     const spec = this.spec;
     const escape = spec.escapeWhitespaces;
     const removeExtra = spec.removeExtraWhitespaces;
     const spaceCode = escape ? 0x2581 : 32;
     const kinds = this.asciiKind;
-    // The rewriting at `pos`: rep (null: the input's own characters) and the units it consumes.
-    let rep: string | null = null;
-    let consumed = 1;
-    const prefix = (pos: number) => {
-      const c = input.charCodeAt(pos);
-      const kind = kinds[c];
-      consumed = 1;
-      if (kind === ASCII_SELF) rep = null;
-      else if (kind === ASCII_REPLACED) rep = this.asciiReplacement[c];
-      else {
-        for (const symbol of this.userDefined) {
-          if (input.startsWith(symbol, pos)) {
-            rep = null;
-            consumed = symbol.length;
-            return;
-          }
-        }
-        this.longestMatchAscii(input, pos);
-        if (this.matchLength > 0) {
-          rep = this.replacement(this.matchValue);
-          consumed = this.matchLength;
-        } else rep = null;
-      }
-    };
     let pos = 0;
     if (removeExtra) {
       while (pos < n) {
-        prefix(pos);
-        const r = rep as string | null;
-        if (r === null ? consumed !== 1 || input.charCodeAt(pos) !== 32 : r !== ' ') break;
-        pos += consumed;
+        this.prefixAscii(input, pos);
+        const r = this.rep;
+        if (r === null ? this.consumed !== 1 || input.charCodeAt(pos) !== 32 : r !== ' ') break;
+        pos += this.consumed;
       }
     }
-    if (pos >= n) return { text: '', starts: new Int32Array(0), ends: new Int32Array(0) };
-    let cap = (n - pos) * this.asciiExpansion + 2;
-    let buf = new Uint16Array(cap);
-    let st = new Int32Array(cap);
-    let en = new Int32Array(cap);
+    if (pos >= n) return;
+    let buf = this.units;
+    let st = this.st;
+    let en = this.en;
     let len = 0;
     if (!this.whitespaceAsSuffix && spec.addDummyPrefix) {
       buf[0] = spaceCode;
@@ -211,19 +282,19 @@ export class SpmNormalizer {
         if (!removeExtra) prevSpace = false;
         continue;
       }
-      prefix(pos);
-      const r = rep as string | null;
+      this.prefixAscii(input, pos);
+      const r = this.rep;
+      const consumed = this.consumed;
       const source = r === null ? input : r;
       let k = r === null ? pos : 0;
       const kEnd = r === null ? pos + consumed : r.length;
       if (prevSpace) while (k < kEnd && source.charCodeAt(k) === 32) k++;
       if (k < kEnd) {
-        if (len + (kEnd - k) + 1 > cap) {
-          cap = 2 * (len + (kEnd - k) + 1);
-          buf = growCopy(buf, new Uint16Array(cap));
-          st = growCopy(st, new Int32Array(cap));
-          en = growCopy(en, new Int32Array(cap));
-        }
+        this.len = len;
+        this.reserve(kEnd - k + 1);
+        buf = this.units;
+        st = this.st;
+        en = this.en;
         let last = 0;
         for (; k < kEnd; k++) {
           last = source.charCodeAt(k);
@@ -238,31 +309,61 @@ export class SpmNormalizer {
       if (!removeExtra) prevSpace = false;
     }
     if (removeExtra) while (len > 0 && buf[len - 1] === spaceCode) len--;
+    this.len = len;
     if (this.whitespaceAsSuffix && spec.addDummyPrefix) {
-      if (len + 1 > cap) {
-        cap = len + 1;
-        buf = growCopy(buf, new Uint16Array(cap));
-        st = growCopy(st, new Int32Array(cap));
-        en = growCopy(en, new Int32Array(cap));
-      }
-      buf[len] = spaceCode;
-      st[len] = en[len] = n;
-      len++;
+      this.reserve(1);
+      this.units[len] = spaceCode;
+      this.st[len] = this.en[len] = n;
+      this.len = len + 1;
     }
-    const units = buf.subarray(0, len);
-    return {
-      text: len <= 4096 ? String.fromCharCode.apply(null, units as unknown as number[]) : utf16.decode(units),
-      starts: st.subarray(0, len),
-      ends: en.subarray(0, len),
-    };
   }
 
-  private normalizeGeneral(input: string): Normalized {
+  // The general path's view of the input: its UTF-8 bytes and the UTF-16 offset of each byte's character.
+  private bytes = new Uint8Array(256);
+  private u16 = new Int32Array(257);
+
+  /** The rewriting at byte `pos` of the general path: sets rep and consumed (bytes). */
+  private prefixGeneral(input: string, pos: number, nb: number): void {
+    const bytes = this.bytes;
     const kinds = this.asciiKind;
-    const bytes = encoder.encode(input);
-    const nb = bytes.length;
+    const b0 = bytes[pos];
+    if (b0 < 128 && kinds[b0] !== 0 && (pos + 1 >= nb || bytes[pos + 1] < 128)) {
+      // No match from an ASCII character can continue with an ASCII byte: the table's answer.
+      this.rep = kinds[b0] === ASCII_SELF ? null : this.asciiReplacement[b0];
+      this.consumed = 1;
+      return;
+    }
+    const u16 = this.u16;
+    const at = u16[pos];
+    if (this.userDefinedFirst[input.charCodeAt(at)] === 1) {
+      for (const symbol of this.userDefined) {
+        if (input.startsWith(symbol, at)) {
+          this.rep = null;
+          const consumed = u16.subarray(0, nb + 1).indexOf(at + symbol.length, pos + 1) - pos;
+          this.consumed = consumed;
+          if (consumed > 0) return;
+        }
+      }
+    }
+    this.longestMatch(bytes, pos, nb);
+    if (this.matchLength > 0) {
+      this.rep = this.replacement(this.matchValue);
+      this.consumed = this.matchLength;
+      return;
+    }
+    this.rep = null;
+    this.consumed = b0 < 0x80 ? 1 : b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : 4;
+  }
+
+  private normalizeGeneral(input: string): void {
+    if (this.bytes.length < input.length * 3) {
+      this.bytes = new Uint8Array(input.length * 3);
+      this.u16 = new Int32Array(input.length * 3 + 1);
+    }
+    const bytes = this.bytes;
+    const nb = encoder.encodeInto(input, bytes).written;
     // UTF-16 offset of each byte position that starts a character.
-    const u16 = new Int32Array(nb + 1);
+    const u16 = this.u16;
     for (let i = 0, b = 0; i < input.length;) {
       const cp = input.codePointAt(i)!;
       const units = cp > 0xffff ? 2 : 1;
@@ -277,86 +378,67 @@ export class SpmNormalizer {
     const escape = spec.escapeWhitespaces;
     const removeExtra = spec.removeExtraWhitespaces;
     const spaceCode = escape ? 0x2581 : 32;
-    let cap = input.length + 16;
-    let buf = new Uint16Array(cap);
-    let st = new Int32Array(cap);
-    let en = new Int32Array(cap);
-    let len = 0;
-    const grow = (need: number) => {
-      while (cap < need) cap *= 2;
-      const b2 = new Uint16Array(cap);
-      b2.set(buf);
-      buf = b2;
-      const s2 = new Int32Array(cap);
-      s2.set(st);
-      st = s2;
-      const e2 = new Int32Array(cap);
-      e2.set(en);
-      en = e2;
-    };
-
-    // The normalized form of the prefix at byte `pos`: `rep` (a replacement, or null for the input's own
-    // characters input[a, b)) and the bytes it consumes.
-    let rep: string | null = null;
-    let consumed = 0;
-    const prefix = (pos: number) => {
-      const at = u16[pos];
-      const b0 = bytes[pos];
-      if (b0 < 128 && kinds[b0] !== 0 && (pos + 1 >= nb || bytes[pos + 1] < 128)) {
-        // No match from an ASCII character can continue with an ASCII byte: the table's answer.
-        rep = kinds[b0] === ASCII_SELF ? null : this.asciiReplacement[b0];
-        consumed = 1;
-        return;
-      }
-      if (this.userDefinedFirst[input.charCodeAt(at)] === 1) {
-        for (const symbol of this.userDefined) {
-          if (input.startsWith(symbol, at)) {
-            rep = null;
-            consumed = u16.indexOf(at + symbol.length, pos + 1) - pos;
-            if (consumed > 0) return;
-          }
-        }
-      }
-      this.longestMatch(bytes, pos);
-      if (this.matchLength > 0) {
-        rep = this.replacement(this.matchValue);
-        consumed = this.matchLength;
-        return;
-      }
-      rep = null;
-      const b = bytes[pos];
-      consumed = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
-    };
-
     let pos = 0;
     if (removeExtra) {
       while (pos < nb) {
-        prefix(pos);
-        const r = rep as string | null;
-        const isSpace = r === null ? consumed === 1 && bytes[pos] === 32 : r === ' ';
+        this.prefixGeneral(input, pos, nb);
+        const r = this.rep;
+        const isSpace = r === null ? this.consumed === 1 && bytes[pos] === 32 : r === ' ';
         if (!isSpace) break;
-        pos += consumed;
+        pos += this.consumed;
       }
     }
-    if (pos >= nb) return { text: '', starts: new Int32Array(0), ends: new Int32Array(0) };
+    if (pos >= nb) return;
+    let len = 0;
     if (!this.whitespaceAsSuffix && spec.addDummyPrefix) {
-      buf[len] = spaceCode;
-      st[len] = u16[pos];
-      en[len] = u16[pos];
+      this.units[len] = spaceCode;
+      this.st[len] = u16[pos];
+      this.en[len] = u16[pos];
       len++;
     }
     let prevSpace = removeExtra;
+    const kinds = this.asciiKind;
+    let buf = this.units;
+    let st = this.st;
+    let en = this.en;
     while (pos < nb) {
-      prefix(pos);
+      const b0 = bytes[pos];
+      if (b0 < 128 && kinds[b0] === ASCII_SELF && (pos + 1 >= nb || bytes[pos + 1] < 128)) {
+        // prefixGeneral's table answer, inline: an ASCII character that stays itself.
+        if (!prevSpace || b0 !== 32) {
+          if (len >= buf.length || len >= st.length) {
+            this.len = len;
+            this.reserve(1);
+            buf = this.units;
+            st = this.st;
+            en = this.en;
+          }
+          const at = u16[pos];
+          buf[len] = escape && b0 === 32 ? 0x2581 : b0;
+          st[len] = at;
+          en[len] = at + 1;
+          len++;
+          prevSpace = b0 === 32;
+        }
+        pos++;
+        if (!removeExtra) prevSpace = false;
+        continue;
+      }
+      this.prefixGeneral(input, pos, nb);
+      const consumed = this.consumed;
       const a = u16[pos];
       const b = u16[pos + consumed];
-      const r = rep as string | null;
+      const r = this.rep;
       const source = r === null ? input : r;
       let k = r === null ? a : 0;
       const kEnd = r === null ? b : r.length;
       if (prevSpace) while (k < kEnd && source.charCodeAt(k) === 32) k++;
       if (k < kEnd) {
-        if (len + (kEnd - k) > cap) grow(len + (kEnd - k));
+        this.len = len;
+        this.reserve(kEnd - k);
+        buf = this.units;
+        st = this.st;
+        en = this.en;
         let last = 0;
         for (; k < kEnd; k++) {
           last = source.charCodeAt(k);
@@ -370,19 +452,15 @@ export class SpmNormalizer {
       pos += consumed;
       if (!removeExtra) prevSpace = false;
     }
-    if (removeExtra) while (len > 0 && buf[len - 1] === spaceCode) len--;
+    if (removeExtra) while (len > 0 && this.units[len - 1] === spaceCode) len--;
+    this.len = len;
     if (this.whitespaceAsSuffix && spec.addDummyPrefix) {
-      if (len + 1 > cap) grow(len + 1);
-      buf[len] = spaceCode;
-      st[len] = input.length;
-      en[len] = input.length;
-      len++;
+      this.reserve(1);
+      this.units[len] = spaceCode;
+      this.st[len] = input.length;
+      this.en[len] = input.length;
+      this.len = len + 1;
     }
-    return {
-      text: utf16.decode(buf.subarray(0, len)),
-      starts: st.subarray(0, len),
-      ends: en.subarray(0, len),
-    };
   }
 }
 

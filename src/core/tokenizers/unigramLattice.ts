@@ -41,6 +41,11 @@ interface CachedWord {
   readonly steps: Float64Array;
   /** Reusable while |carried score| < maxBase. */
   readonly maxBase: number;
+  /**
+   * The word's lattice, recorded the first time the carried score is too large for the cached path: pairs of
+   * (start | end << 8, piece id) in the order the Viterbi offers them, so the exact run makes no trie walk.
+   */
+  edges: Int32Array | undefined;
 }
 
 const SPACE = 0x2581;
@@ -86,23 +91,33 @@ export class UnigramLattice {
     }
     let base = 0;
     let from = 0;
-    for (let i = 1; i <= size; i++) {
-      if (i < size && (text.charCodeAt(i) !== SPACE || isHighSurrogate(text.charCodeAt(i - 1)))) continue;
-      base = this.word(text, from, i, base);
-      from = i;
+    // FNV-1a of the word's units, computed while looking for its end.
+    let prev = text.charCodeAt(0);
+    let hash = Math.imul(0x811c9dc5 ^ prev, 0x01000193);
+    for (let i = 1; i < size; i++) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE && !isHighSurrogate(prev)) {
+        base = this.word(text, from, i, base, hash);
+        from = i;
+        hash = 0x811c9dc5;
+      }
+      hash = Math.imul(hash ^ c, 0x01000193);
+      prev = c;
     }
+    this.word(text, from, size, base, hash);
     return out;
   }
 
-  /** Segments text[from, to) (a `▁word`) from the carried score `base`; returns the score carried out. */
-  private word(text: string, from: number, to: number, base: number): number {
+  /**
+   * Segments text[from, to) (a `▁word`, `hash` the FNV-1a of its units) from the carried score `base`; returns
+   * the score carried out.
+   */
+  private word(text: string, from: number, to: number, base: number, hash: number): number {
     if (to - from > MAX_CACHED_LENGTH) {
       const score = this.exact(text, from, to, base);
       this.emitPath(from);
       return score;
     }
-    let hash = 0x811c9dc5;
-    for (let i = from; i < to; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
     const mask = CACHE_SLOTS - 1;
     let slot = hash & mask;
     let cached: CachedWord | undefined;
@@ -127,7 +142,7 @@ export class UnigramLattice {
       this.words.push(cached);
     }
     if (Math.abs(base) >= cached.maxBase) {
-      const score = this.exact(text, from, to, base);
+      const score = this.exactFromEdges(cached, text, from, base);
       this.emitPath(from);
       return score;
     }
@@ -199,6 +214,66 @@ export class UnigramLattice {
     this.pathLength = 0;
     for (let end = to; end > from; end = bestStart[end]) this.pushPath(end, bestId[end]);
     return bestScore[to];
+  }
+
+  /**
+   * `exact` on a cached word, over its recorded lattice: the same candidates in the same order, so the same
+   * float32 arithmetic and tie-breaking, without walking the trie.
+   */
+  private exactFromEdges(word: CachedWord, text: string, from: number, base: number): number {
+    const edges = word.edges ?? (word.edges = this.recordEdges(text, from, from + word.key.length));
+    const { scores, types, unkId, unkScore } = this.vocab;
+    const size = word.key.length;
+    const bestScore = this.bestScore;
+    const bestStart = this.bestStart;
+    const bestId = this.bestId;
+    bestScore[0] = base;
+    for (let i = 1; i <= size; i++) bestStart[i] = -1;
+    for (let k = 0; k < edges.length; k += 2) {
+      const span = edges[k]!;
+      const id = edges[k + 1]!;
+      const start = span & 255;
+      const end = span >>> 8;
+      const here = bestScore[start]!;
+      let candidate: number;
+      if (id === unkId) candidate = Math.fround(unkScore + here);
+      else if (types[id] === PieceType.UserDefined)
+        candidate = this.pieceScore(id, text, from + start, from + end) + here;
+      else candidate = scores[id]! + here;
+      if (bestStart[end] === -1 || candidate > bestScore[end]!) {
+        bestScore[end] = Math.fround(candidate);
+        bestStart[end] = start;
+        bestId[end] = id;
+      }
+    }
+    this.pathLength = 0;
+    for (let end = size; end > 0; end = bestStart[end]!) this.pushPath(from + end, bestId[end]!);
+    return bestScore[size]!;
+  }
+
+  /** The candidates `exact` offers on text[from, to), in its order: (start | end << 8, id) relative to `from`. */
+  private recordEdges(text: string, from: number, to: number): Int32Array {
+    const { trie, types, unkId } = this.vocab;
+    const edges: number[] = [];
+    for (let start = from; start < to;) {
+      const mblen = isHighSurrogate(text.charCodeAt(start)) && start + 1 < to ? 2 : 1;
+      let single = false;
+      let node = 0;
+      for (let end = start + 1; end <= to; end++) {
+        const d = text.charCodeAt(end - 1);
+        node = trie.next(node, d);
+        if (node < 0) break;
+        const id = trie.id(node);
+        if (id < 0) continue;
+        if (isHighSurrogate(d) && end < to) continue;
+        if (types[id] === PieceType.Unused) continue;
+        edges.push((start - from) | ((end - from) << 8), id);
+        if (end - start === mblen) single = true;
+      }
+      if (!single) edges.push((start - from) | ((start + mblen - from) << 8), unkId);
+      start += mblen;
+    }
+    return Int32Array.from(edges);
   }
 
   /**
@@ -276,7 +351,15 @@ export class UnigramLattice {
       start = end;
     }
     const maxBase = (minGap * TWO_POW_23) / (4 * (size + 2)) - reach - 1;
-    return { key: word, hash, ids: Int32Array.from(ids), ends: Int32Array.from(ends), steps, maxBase };
+    return {
+      key: word,
+      hash,
+      ids: Int32Array.from(ids),
+      ends: Int32Array.from(ends),
+      steps,
+      maxBase,
+      edges: undefined,
+    };
   }
 
   /** Appends the last exact path (offset by `from` already) to the segments, merging adjacent unknowns. */

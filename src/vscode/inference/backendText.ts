@@ -1,5 +1,6 @@
-// What the status bar says about the inference backend: its name, and a warning with the reason when
-// `auto` fell back past a backend that should have started or a requested backend could not start.
+// What the status bar says about the inference backend: its name, why a backend before it was skipped, and a
+// warning with the reason when `auto` fell back past a backend that should have started or a requested backend
+// could not start.
 // No `vscode` import, so unit tests check it in Node.
 
 export interface BackendStatusText {
@@ -9,9 +10,15 @@ export interface BackendStatusText {
   readonly warning: boolean;
 }
 
+/** Why the backends `auto` tried first were skipped, one sentence; undefined when none was. */
+export function skippedText(fallbacks: readonly string[] | undefined): string | undefined {
+  return fallbacks?.length ? `Skipped ${fallbacks.join('; ')}.` : undefined;
+}
+
 export function backendStatusText(choice: {
   readonly label: string;
   readonly warning?: string;
+  readonly fallbacks?: readonly string[];
 }): BackendStatusText {
   if (choice.warning) {
     return {
@@ -20,9 +27,12 @@ export function backendStatusText(choice: {
       warning: true,
     };
   }
+  const skipped = skippedText(choice.fallbacks);
   return {
     text: `$(pulse) TF.js: ${choice.label}`,
-    tooltip: `Model Garden inference runs on ${choice.label} (setting modelGarden.inference.backend).`,
+    tooltip:
+      `Model Garden inference runs on ${choice.label} (setting modelGarden.inference.backend).` +
+      (skipped ? `\n${skipped}` : ''),
     warning: false,
   };
 }

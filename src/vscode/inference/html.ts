@@ -26,7 +26,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   header { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; padding: 8px 0; border-bottom: 1px solid var(--vscode-panel-border); }
   #model { font-weight: 600; flex: 1; }
   #busy { display: flex; gap: 8px; align-items: center; padding: 6px 0; }
-  #busy[hidden], #error[hidden], #choices[hidden], #backend-warning[hidden] { display: none; }
+  #busy[hidden], #error[hidden], #choices[hidden], #backend-warning[hidden], #backend-skipped[hidden] { display: none; }
+  #backend-skipped { color: var(--vscode-descriptionForeground); margin: 2px 0 6px; }
   #backend-warning { color: var(--vscode-editorWarning-foreground); border: 1px solid var(--vscode-inputValidation-warningBorder); padding: 6px; margin: 6px 0; }
   #error { border: 1px solid var(--vscode-inputValidation-errorBorder, var(--vscode-errorForeground)); background: var(--vscode-inputValidation-errorBackground, transparent); padding: 6px 8px; margin: 6px 0; }
   #error p { margin: 2px 0; }
@@ -85,6 +86,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 </header>
 <div id="busy" role="status" hidden><vscode-progress-ring></vscode-progress-ring><span id="busy-text"></span><vscode-button data-action="cancel" secondary>Cancel</vscode-button></div>
 <div id="backend-warning" role="status" hidden></div>
+<div id="backend-skipped" hidden></div>
 <div id="error" role="alert" hidden></div>
 <div id="choices" hidden></div>
 <div id="tokens" aria-label="Tokens of the selection"></div>

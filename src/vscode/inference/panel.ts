@@ -13,6 +13,7 @@ import { cosine } from '../../core/inference/tasks';
 import { CancelledError } from '../../core/inference/types';
 import { userMessage } from '../../core/inference/userMessage';
 import type { FromPanel, ModelChoice, PanelState } from '../../webview/inference/protocol';
+import { skippedText } from './backendText';
 import { panelHtml } from './html';
 
 export const PANEL_VIEW_TYPE = 'modelGarden.inference';
@@ -196,6 +197,9 @@ export class InferencePanel {
         label: `${path.basename(file)} (${c.family}, L${c.numLayers}/H${c.hiddenSize}/A${c.numHeads})`,
         backend: backend.label,
         ...(backend.warning ? { backendWarning: backend.warning } : {}),
+        ...(!backend.warning && backend.fallbacks.length
+          ? { backendSkipped: skippedText(backend.fallbacks) }
+          : {}),
         heads,
       },
     });

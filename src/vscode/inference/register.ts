@@ -32,6 +32,8 @@ export interface InferenceApi {
   compareWith(text: string): Promise<PanelState | undefined>;
   /** Forgets the model last chosen, so the next run starts as a first run (the setting still applies). */
   forgetModel(): Promise<void>;
+  /** Where the worker looks for an installed tfjs-node (the user's path, then Install Native Backend's folder). */
+  nativeBackendPaths(): string[];
 }
 
 export function registerInference(context: vscode.ExtensionContext): InferenceApi {
@@ -230,5 +232,6 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       await context.globalState.update(LAST_MODEL_KEY, undefined);
       InferencePanel.active?.resetModel();
     },
+    nativeBackendPaths: () => nativeSearchPaths(context),
   };
 }

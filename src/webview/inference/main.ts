@@ -278,6 +278,8 @@ function render(): void {
   $('model').textContent = m ? `${m.label} — ${m.backend}` : 'No model loaded';
   $('backend-warning').hidden = !m?.backendWarning;
   $('backend-warning').textContent = m?.backendWarning ? `⚠ ${m.backendWarning}` : '';
+  $('backend-skipped').hidden = !m?.backendSkipped;
+  $('backend-skipped').textContent = m?.backendSkipped ?? '';
   const busy = state.busy;
   $('busy').hidden = !busy;
   $('busy-text').textContent = busy

@@ -33,6 +33,8 @@ export interface PanelState {
     readonly backend: string;
     /** Why the backend in use is not the one `auto` would normally pick (a visible warning). */
     readonly backendWarning?: string;
+    /** Why backends tried before it were skipped (e.g. tfjs-node not installed), when no warning says so. */
+    readonly backendSkipped?: string;
     readonly heads: readonly string[];
   };
   readonly text?: string;
