@@ -217,7 +217,12 @@ describe('launch: the wizard (steps, Back, experiments from the registry)', func
       );
       fs.chmodSync(wrapper, 0o755);
       await settings.update('modelGarden.python', wrapper, vscode.ConfigurationTarget.Workspace);
-      pending = vscode.commands.executeCommand('modelGarden.launch.generate', given);
+      // An experiment the extension does not describe is built as given: from a checkpoint, not a hub handle.
+      pending = vscode.commands.executeCommand('modelGarden.launch.generate', {
+        ...given,
+        source: 'checkpoint',
+        checkpoint: '/tmp/mg-ckpt/bert_model.ckpt',
+      });
       const registry = await waitFor(
         'the experiment list read from the registry',
         async () => {
