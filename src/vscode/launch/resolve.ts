@@ -22,6 +22,7 @@ import {
   type ResolveResult,
   type StoreResolveOutcome,
 } from '../../core/launch';
+import { trustedSetting } from '../settings/trusted';
 import { documentKind } from './diagnostics';
 import { chosenPython } from './python';
 
@@ -110,7 +111,7 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
     needed: readonly string[],
   ): Promise<ConfigDownloadResult | undefined> => {
     const config = vscode.workspace.getConfiguration();
-    const baseUrl = config.get<string>(CONFIG_BASE_URL_SETTING)?.trim() || MODELS_RAW_BASE_URL;
+    const baseUrl = trustedSetting<string>(CONFIG_BASE_URL_SETTING)?.trim() || MODELS_RAW_BASE_URL;
     const proxy = config.get<string>('http.proxy')?.trim();
     try {
       return await vscode.window.withProgress(
@@ -305,7 +306,7 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(GET_CONFIG_FILES_COMMAND, getConfigFilesCommand),
+    vscode.commands.registerCommand('modelGarden.launch.getConfigFiles', getConfigFilesCommand),
     documents,
     diagnostics,
     vscode.workspace.registerTextDocumentContentProvider(RESOLVED_SCHEME, documents),
