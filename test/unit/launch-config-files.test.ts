@@ -11,6 +11,7 @@ import {
   shippedConfigPath,
   storedConfigPath,
   SHIPPED_CONFIG_FILES,
+  validateArgs,
   withStoredConfigs,
 } from '../../src/core/launch';
 import { DownloadError } from '../../src/core/download';
@@ -150,6 +151,48 @@ describe('launch: the Model Garden config files for tf-models-official', () => {
     await assert.rejects(
       downloadConfigFiles({ store, version: '2.19.0', needed: ['../../x.yaml'], baseUrl: server.url('') }),
       /is not a file of the Model Garden's official\/nlp\/configs/,
+    );
+  });
+
+  it('validation: a missing configs/… file says how to get it, or offers the downloaded copy', () => {
+    const args = [
+      '--experiment=bert/sentence_prediction',
+      '--mode=train',
+      '--model_dir=/tmp/o',
+      '--config_file=configs/models/bert_en_uncased_base.yaml',
+    ];
+    const missing = validateArgs(args, { cwd: work }).filter((p) => p.code === 'path-not-found');
+    assert.equal(missing.length, 1);
+    assert.equal(missing[0].arg, 3);
+    assert.match(
+      missing[0].message,
+      /ships no configs\/\*\.yaml: get them with Model Garden: Get the Model Garden's Config Files/,
+    );
+    assert.equal(missing[0].fixes?.length ?? 0, 0);
+    const stored = path.join(
+      work,
+      'store',
+      'v2.20.0',
+      'official',
+      'nlp',
+      'configs',
+      'models',
+      'bert_en_uncased_base.yaml',
+    );
+    const offered = validateArgs(args, {
+      cwd: work,
+      storedConfig: (value) => (value === 'configs/models/bert_en_uncased_base.yaml' ? stored : undefined),
+    }).filter((p) => p.code === 'path-not-found');
+    assert.equal(offered.length, 1);
+    assert.deepEqual(offered[0].fixes?.[0].edits, [{ arg: 3, value: `--config_file=${stored}` }]);
+    // A file that is there is not reported, downloaded copy or not.
+    fs.mkdirSync(path.join(work, 'configs', 'models'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'configs', 'models', 'bert_en_uncased_base.yaml'), 'task: {}\n');
+    assert.deepEqual(
+      validateArgs(args, { cwd: work, storedConfig: () => stored }).filter(
+        (p) => p.code === 'path-not-found',
+      ),
+      [],
     );
   });
 });

@@ -8,6 +8,7 @@ import {
   checkText,
   detectKind,
   findInvocations,
+  findStoredConfig,
   identifyModel,
   nodeProbe,
   parseFlags,
@@ -15,7 +16,7 @@ import {
   type FileKind,
   type FileProblem,
 } from '../../core/launch';
-import { knownRegistry, onDidReadRegistry, readRegistry } from './registry';
+import { knownRegistry, knownVersion, onDidReadRegistry, readRegistry } from './registry';
 
 export const DIAGNOSTIC_SOURCE = 'Model Garden';
 
@@ -40,7 +41,8 @@ export class LaunchDiagnostics implements vscode.Disposable {
   private experiments: readonly string[] | undefined = knownRegistry();
   private registryAsked = false;
 
-  constructor() {
+  /** `store`: where the Model Garden's config files are downloaded (relative configs/… are looked up there). */
+  constructor(private readonly store?: string) {
     this.disposables.push(
       this.collection,
       onDidReadRegistry((experiments) => {
@@ -89,6 +91,10 @@ export class LaunchDiagnostics implements vscode.Disposable {
       // VS Code reports JSON syntax itself, and a launch.json being typed is often briefly invalid.
       structure: false,
       experiments: this.experiments,
+      storedConfig: (value) => {
+        const version = knownVersion();
+        return this.store && version ? findStoredConfig(this.store, version, value) : undefined;
+      },
     });
     this.problems.set(document.uri.toString(), problems);
     this.collection.set(
@@ -116,6 +122,11 @@ export class LaunchDiagnostics implements vscode.Disposable {
     this.registryAsked = true;
     // On success onDidReadRegistry sets the list and checks the open files again.
     void readRegistry(folder);
+  }
+
+  /** Checks the open files again (the Model Garden's config files were downloaded). */
+  refresh(): void {
+    vscode.workspace.textDocuments.forEach((d) => this.update(d));
   }
 
   /** Another Python was chosen: its registry is read again (the built-in list meanwhile). */

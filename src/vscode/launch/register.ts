@@ -8,7 +8,7 @@ import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics
 import { generate, type GenerateResult } from './generate';
 import { PYTHON_SETTING } from './python';
 import { forgetRegistry, knownRegistry, readRegistry } from './registry';
-import { registerResolve } from './resolve';
+import { configStore, registerResolve } from './resolve';
 import { recordTerminalCommands } from './terminal';
 import {
   ANSWERS_KEY,
@@ -93,7 +93,7 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
     }
     return result;
   };
-  const diagnostics = new LaunchDiagnostics();
+  const diagnostics = new LaunchDiagnostics(configStore(context));
   context.subscriptions.push(
     diagnostics,
     vscode.commands.registerCommand('modelGarden.launch.generate', (first?: unknown, second?: unknown) =>
@@ -124,5 +124,5 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
       diagnostics.forgetRegistry();
     }),
   );
-  registerResolve(context, SELECTOR);
+  registerResolve(context, SELECTOR, () => diagnostics.refresh());
 }

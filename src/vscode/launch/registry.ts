@@ -8,6 +8,7 @@ import { chosenPython } from './python';
 
 const reads = new Map<string, Promise<readonly string[] | undefined>>();
 let latest: readonly string[] | undefined;
+let version: string | undefined;
 const changed = new vscode.EventEmitter<readonly string[]>();
 
 /** Fires when a registry has been read (with its experiment names). */
@@ -16,6 +17,16 @@ export const onDidReadRegistry = changed.event;
 /** The experiments of the last registry read, if any (synchronous; for diagnostics). */
 export function knownRegistry(): readonly string[] | undefined {
   return latest;
+}
+
+/** The tf-models-official version of the chosen Python, once a probe or a resolve has told it. */
+export function knownVersion(): string | undefined {
+  return version;
+}
+
+/** A run of the chosen Python reported its tf-models-official version. */
+export function noteVersion(value: string): void {
+  version = value;
 }
 
 /** The registered experiments of the folder's Python; undefined without a Model Garden or trust. */
@@ -29,6 +40,7 @@ export async function readRegistry(
   if (!read) {
     read = probeModelGarden(python, { experiments: true, cwd: folder?.uri.fsPath }).then(
       (probe) => {
+        if (probe.version) version = probe.version;
         if (!probe.experiments?.length) return undefined;
         latest = probe.experiments;
         changed.fire(probe.experiments);
@@ -49,4 +61,5 @@ export async function readRegistry(
 export function forgetRegistry(): void {
   reads.clear();
   latest = undefined;
+  version = undefined;
 }

@@ -24,6 +24,7 @@ import {
 } from '../../core/launch';
 import { trustedSetting } from '../settings/trusted';
 import { documentKind } from './diagnostics';
+import { noteVersion } from './registry';
 import { chosenPython } from './python';
 
 export const RESOLVE_COMMAND = 'modelGarden.launch.resolveConfiguration';
@@ -97,11 +98,21 @@ export interface ResolveOutcome {
   readonly uri?: vscode.Uri;
 }
 
-export function registerResolve(context: vscode.ExtensionContext, selector: vscode.DocumentSelector): void {
+/** Where the Model Garden's config files are downloaded. */
+export function configStore(context: vscode.ExtensionContext): string {
+  return path.join(context.globalStorageUri.fsPath, 'model-garden-configs');
+}
+
+export function registerResolve(
+  context: vscode.ExtensionContext,
+  selector: vscode.DocumentSelector,
+  /** Called after config files were downloaded (diagnostics look them up). */
+  onConfigFiles: () => void = () => undefined,
+): void {
   const documents = new ResolvedDocuments();
   const diagnostics = vscode.languages.createDiagnosticCollection('modelGarden.resolve');
   let counter = 0;
-  const store = path.join(context.globalStorageUri.fsPath, 'model-garden-configs');
+  const store = configStore(context);
   /** The tf-models-official version of each Python, once a run has told it. */
   const versions = new Map<string, string>();
 
@@ -114,7 +125,7 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
     const baseUrl = trustedSetting<string>(CONFIG_BASE_URL_SETTING)?.trim() || MODELS_RAW_BASE_URL;
     const proxy = config.get<string>('http.proxy')?.trim();
     try {
-      return await vscode.window.withProgress(
+      const downloaded = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: `Model Garden: config files of tensorflow/models v${version}`,
@@ -137,6 +148,8 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
           });
         },
       );
+      onConfigFiles();
+      return downloaded;
     } catch (error) {
       if (!isCancelled(error)) {
         void vscode.window.showErrorMessage(
@@ -166,6 +179,7 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
       return undefined;
     }
     versions.set(python.python, version);
+    noteVersion(version);
     const result = await getConfigFiles(version, []);
     if (result) {
       void vscode.window.showInformationMessage(
@@ -221,7 +235,10 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
       return undefined;
     }
     const result = outcome.result;
-    if (outcome.version) versions.set(python.python, outcome.version);
+    if (outcome.version) {
+      versions.set(python.python, outcome.version);
+      noteVersion(outcome.version);
+    }
     diagnostics.delete(uri);
     if (!result.ok) {
       if (result.stage === 'import') {
