@@ -27,6 +27,6 @@ export interface ModelGardenApi {
   trustRefusals(): readonly TrustRefusal[];
   /** train.py commands typed into terminals (recorded only when the extension runs in Test mode). */
   terminalCommands(): readonly SentCommand[];
-  /** The Generate Launch Configuration question open now, if any (tests drive the wizard with it). */
+  /** The Generate Launch Configuration question open now, if any (Test mode only: tests drive the wizard with it). */
   launchWizardInput(): WizardInputView | undefined;
 }

@@ -29,7 +29,9 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     runs: registerRuns(context),
     trustRefusals,
     terminalCommands: sentCommands,
-    launchWizardInput: wizardInput,
+    // Only the tests drive the wizard through the API.
+    launchWizardInput: () =>
+      context.extensionMode === vscode.ExtensionMode.Test ? wizardInput() : undefined,
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });
