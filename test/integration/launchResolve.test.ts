@@ -4,7 +4,7 @@
 // pip user would, the Model Garden's config files of the installed version are fetched (from a
 // 127.0.0.1 mirror set in modelGarden.launch.configFilesBaseUrl) and the same command resolves.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,11 +103,15 @@ describe('launch: Resolve Configuration', function () {
     fs.writeFileSync(script, `#!/bin/bash\n${TRAIN_MD_MNLI}`);
     // The mirror's files: written by the Model Garden's own config classes (test/oracle/nlp_config_yaml.py).
     const served = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-served-configs-'));
-    const made = spawnSync(python, [path.join(repoRoot, 'test', 'oracle', 'nlp_config_yaml.py'), served], {
-      encoding: 'utf8',
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
-    });
-    assert.equal(made.status, 0, made.stderr);
+    // In a child process, awaited: the extension host (where this test runs) must stay responsive.
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        python,
+        [path.join(repoRoot, 'test', 'oracle', 'nlp_config_yaml.py'), served],
+        { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, maxBuffer: 16 << 20 },
+        (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
+      ),
+    );
     const asked: string[] = [];
     const server = http.createServer((req, res) => {
       asked.push(req.url ?? '');
