@@ -5,6 +5,7 @@ import type { DownloadsApi } from './downloads/register';
 import type { InferenceApi } from './inference/register';
 import type { RunsApi } from './runs/register';
 import type { SentCommand } from './launch/terminal';
+import type { WizardInputView } from './launch/wizard';
 import type { TokenizationApi } from './tokenize/register';
 import type { TrustRefusal } from './trust';
 
@@ -26,4 +27,6 @@ export interface ModelGardenApi {
   trustRefusals(): readonly TrustRefusal[];
   /** train.py commands typed into terminals (recorded only when the extension runs in Test mode). */
   terminalCommands(): readonly SentCommand[];
+  /** The Generate Launch Configuration question open now, if any (Test mode only: tests drive the wizard with it). */
+  launchWizardInput(): WizardInputView | undefined;
 }

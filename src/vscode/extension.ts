@@ -8,6 +8,7 @@ import { registerInference } from './inference/register';
 import { registerLaunch } from './launch/register';
 import { registerRuns } from './runs/register';
 import { sentCommands } from './launch/terminal';
+import { wizardInput } from './launch/wizard';
 import { registerTokenization } from './tokenize/register';
 import { trustRefusals } from './trust';
 
@@ -28,6 +29,9 @@ export function activate(context: vscode.ExtensionContext): ModelGardenApi {
     runs: registerRuns(context),
     trustRefusals,
     terminalCommands: sentCommands,
+    // Only the tests drive the wizard through the API.
+    launchWizardInput: () =>
+      context.extensionMode === vscode.ExtensionMode.Test ? wizardInput() : undefined,
   };
   api.downloads.attachToCatalog(api.catalog.provider);
   registerLaunch(context, { downloadedCheckpoint: (id) => api.downloads.checkpointPrefix(id) });

@@ -1,17 +1,27 @@
 // Resolve Configuration's script against the installed Model Garden: the final experiment config
 // train.py would run (as train_utils.ExperimentParser builds it), and each failure named by the
-// step and flag it concerns. Uses the MNLI command of official/nlp/docs/train.md.
+// step and flag it concerns. Uses the MNLI command of official/nlp/docs/train.md, also as a pip
+// user runs it: the Model Garden's config files of the installed version are downloaded (from a
+// 127.0.0.1 server standing in for raw.githubusercontent.com) and the command resolves with them.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { requireModel } from '../../src/core/catalog';
 import {
   argOfStage,
   buildSpec,
+  downloadConfigFiles,
   resolveExperimentConfig,
   resolveRequest,
+  resolveWithConfigStore,
+  SHIPPED_CONFIG_FILES,
   specArgs,
+  storedConfigPath,
 } from '../../src/core/launch';
-import { oraclePython } from './oracle';
+import { dropAfter, serveBytes, TestServer } from '../unit/download-server';
+import { oraclePython, runOracleScript } from './oracle';
 
 /** train.md, "local GPU" MNLI command (MODEL_GARDEN.md §3), flags after train.py. */
 const MNLI = [
@@ -68,5 +78,99 @@ describe('launch: Resolve Configuration with the real Model Garden', function ()
     assert.ok(!result.ok && result.stage === 'params_override', JSON.stringify(result));
     assert.match(!result.ok ? result.message : '', /no_such_key/);
     assert.equal(!result.ok && argOfStage(args, result), 2);
+  });
+
+  it('the train.md MNLI command for a pip user: the config files of the installed version are downloaded, then it resolves', async function () {
+    const python = oraclePython(this);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-config-store-'));
+    const server = await new TestServer().start();
+    try {
+      // The run's folder has no configs/ (a pip user's project); the store is empty.
+      const cwd = path.join(work, 'project');
+      fs.mkdirSync(cwd);
+      const store = path.join(work, 'store');
+      const request = resolveRequest(MNLI)!;
+      const before = await resolveWithConfigStore(python, request, { cwd, store });
+      assert.ok(!before.result.ok && before.result.stage === 'config_file', JSON.stringify(before.result));
+      assert.equal(!before.result.ok && before.result.index, 0);
+      const version = before.version;
+      assert.ok(version, 'the run reports the installed tf-models-official version');
+      assert.deepEqual(before.missing, [
+        'configs/models/bert_en_uncased_base.yaml',
+        'configs/experiments/glue_mnli_matched.yaml',
+      ]);
+
+      // What the server holds: the two files written with the Model Garden's own config classes
+      // (test/oracle/nlp_config_yaml.py), at the paths of the tensorflow/models tag v<version>.
+      const served = path.join(work, 'served');
+      runOracleScript(this, 'nlp_config_yaml.py', [served]);
+      const mnli = 'configs/experiments/glue_mnli_matched.yaml';
+      for (const file of before.missing) {
+        const data = fs.readFileSync(path.join(served, 'official', 'nlp', file));
+        const part = storedConfigPath(store, version, file) + '.part';
+        // The MNLI file's first response drops after 100 bytes: the download resumes from there.
+        server.on(`/v${version}/official/nlp/${file}`, (req, res, index) =>
+          file === mnli && index === 0 ? dropAfter(res, data, 100, '"v1"', part) : serveBytes(req, res, data),
+        );
+      }
+      const downloaded = await downloadConfigFiles({
+        store,
+        version,
+        needed: before.missing,
+        baseUrl: server.url(''),
+        backoffMs: 10,
+      });
+      assert.deepEqual([...downloaded.present].sort(), [...before.missing].sort());
+      // The other files of the usual set are not on this server (404): skipped, not an error.
+      assert.deepEqual(
+        [...downloaded.absent].sort(),
+        SHIPPED_CONFIG_FILES.filter((f) => !before.missing.includes(f)).sort(),
+      );
+      assert.equal(server.requestsFor(`/v${version}/official/nlp/${mnli}`)[1]?.headers.range, 'bytes=100-');
+      for (const file of before.missing) {
+        assert.deepEqual(
+          fs.readFileSync(storedConfigPath(store, version, file)),
+          fs.readFileSync(path.join(served, 'official', 'nlp', file)),
+        );
+        assert.ok(!fs.existsSync(storedConfigPath(store, version, file) + '.part'), 'nothing partial left');
+      }
+
+      // Resolved with the downloaded files (the version known from the first run: one run).
+      const after = await resolveWithConfigStore(python, request, { cwd, store, version });
+      assert.ok(after.result.ok, JSON.stringify(after.result));
+      assert.deepEqual(
+        after.replaced.map((r) => [r.index, r.from, r.to]),
+        before.missing.map((file, index) => [index, file, storedConfigPath(store, version, file)]),
+      );
+      const config = parseYaml(after.result.yaml) as {
+        task: {
+          model: {
+            num_classes: number;
+            encoder: { type: string; bert: { hidden_size: number; num_layers: number } };
+          };
+          train_data: { input_path: string; seq_length: number; global_batch_size: number };
+        };
+        trainer: { train_steps: number; optimizer_config: { optimizer: { type: string } } };
+        runtime: { distribution_strategy: string };
+      };
+      assert.equal(config.task.model.num_classes, 3);
+      assert.equal(config.task.model.encoder.type, 'bert');
+      assert.equal(config.task.model.encoder.bert.hidden_size, 768);
+      assert.equal(config.task.model.encoder.bert.num_layers, 12);
+      assert.equal(config.task.train_data.seq_length, 128);
+      assert.equal(config.task.train_data.global_batch_size, 32);
+      assert.equal(config.task.train_data.input_path, '/path-to-your-training-data/');
+      assert.equal(config.trainer.train_steps, 36813);
+      assert.equal(config.trainer.optimizer_config.optimizer.type, 'adamw');
+      assert.equal(config.runtime.distribution_strategy, 'mirrored');
+
+      // Not knowing the version beforehand: the failed run is repeated once with the stored files.
+      const unknown = await resolveWithConfigStore(python, request, { cwd, store });
+      assert.ok(unknown.result.ok, JSON.stringify(unknown.result));
+      assert.equal(unknown.replaced.length, 2);
+    } finally {
+      await server.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The Vertex AI CustomJob spec: the documented CustomJobSpec shape (workerPoolSpecs[].machineSpec
 // {machineType, acceleratorType, acceleratorCount}, replicaCount, containerSpec{imageUri, command,
-// args, env}), a prebuilt TensorFlow training image, the pinned tf-models-official installed before
-// `python -m official.nlp.train`, and machine specs that exist. The container command is run here
+// args, env}), a prebuilt TensorFlow training image with the tf-models-official made for that image's
+// TensorFlow installed before `python -m official.nlp.train`, and machine specs that exist. The container command is run here
 // with stand-ins for pip and python3 to show the trainer gets exactly our flags.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import {
   specArgs,
   TF_MODELS_OFFICIAL_VERSION,
   toVertexCustomJob,
+  VERTEX_IMAGES,
   type BuildOptions,
   type VertexWorkerPoolSpec,
 } from '../../src/core/launch';
@@ -44,8 +45,9 @@ const ACCELERATORS: Record<string, RegExp> = {
   TPU_V2: /^cloud-tpu$/,
   TPU_V3: /^cloud-tpu$/,
 };
+/** The documented URI form of the prebuilt TensorFlow training images (tf-tpu ones end in .cp310). */
 const PREBUILT_TF =
-  /^(us|europe|asia)-docker\.pkg\.dev\/vertex-ai\/training\/tf-(cpu|gpu)\.2-\d+\.py3\d+:latest$/;
+  /^(us|europe|asia)-docker\.pkg\.dev\/vertex-ai\/training\/tf-(cpu|gpu)\.2-(\d+)\.py3\d+:latest$|^(us|europe|asia)-docker\.pkg\.dev\/vertex-ai\/training\/tf-tpu\.2-(\d+)\.cp3\d+:latest$/;
 
 const base: BuildOptions = {
   model: requireModel('bert_en_uncased_L-12_H-768_A-12'),
@@ -76,7 +78,13 @@ function checkShape(pool: VertexWorkerPoolSpec): void {
     assert.ok(CONTAINER_FIELDS.includes(key), `containerSpec.${key}`);
   assert.equal(typeof pool.machineSpec.machineType, 'string');
   assert.ok(Number.isInteger(pool.replicaCount) && pool.replicaCount >= 1);
-  assert.match(pool.containerSpec.imageUri, PREBUILT_TF);
+  const image = PREBUILT_TF.exec(pool.containerSpec.imageUri);
+  assert.ok(image, pool.containerSpec.imageUri);
+  // tf-models-official X.Y.* requires tensorflow~=X.Y.0: the release installed must be the image's TensorFlow's.
+  const imageMinor = image[3] ?? image[5];
+  const installed = /tf-models-official==2\.(\d+)\.\d+/.exec(pool.containerSpec.command.join(' '));
+  assert.ok(installed, pool.containerSpec.command.join(' '));
+  assert.equal(installed[1], imageMinor, 'tf-models-official for the TensorFlow of the image');
   assert.ok(pool.containerSpec.command.every((c) => typeof c === 'string'));
   assert.ok(pool.containerSpec.args.every((c) => typeof c === 'string'));
   const { acceleratorType, acceleratorCount } = pool.machineSpec;
@@ -109,6 +117,7 @@ describe('launch: Vertex AI CustomJob', () => {
       acceleratorType: 'TPU_V3',
       acceleratorCount: 8,
     });
+    assert.match(tpu[0].containerSpec.imageUri, /tf-tpu/);
     assert.ok(tpu[0].containerSpec.args.includes('--tpu=my-tpu'), 'the TPU given, not "local"');
     const multi = pools({ distribution: { kind: 'multi-worker', workers: 3, gpusPerWorker: 1 } }, 3);
     multi.forEach(checkShape);
@@ -118,7 +127,26 @@ describe('launch: Vertex AI CustomJob', () => {
     );
   });
 
-  it('installs the pinned tf-models-official, then hands our flags to official.nlp.train unchanged', () => {
+  it('the YAML says which tf-models-official the image gets and why', () => {
+    const spec = buildSpec(base).spec;
+    const text = toVertexCustomJob(spec);
+    assert.match(
+      text.split('\n')[1],
+      new RegExp(
+        `^# The newest prebuilt Vertex AI training image has TensorFlow ${VERTEX_IMAGES.cpu.tensorflow.replace('.', '\\.')}, ` +
+          `so the job installs tf-models-official==${VERTEX_IMAGES.cpu.tfModelsOfficial.replace(/\./g, '\\.')} `,
+      ),
+    );
+    // A custom image gets the pinned release (what the extension is checked against), without the note.
+    const custom = toVertexCustomJob(spec, { imageUri: 'us-docker.pkg.dev/p/r/mine:1' });
+    assert.match(
+      custom,
+      new RegExp(`tf-models-official==${TF_MODELS_OFFICIAL_VERSION.replace(/\./g, '\\.')}`),
+    );
+    assert.doesNotMatch(custom, /newest prebuilt/);
+  });
+
+  it('installs the tf-models-official of the image, then hands our flags to official.nlp.train unchanged', () => {
     const pinned = /^tf-models-official==(.+)$/m.exec(
       fs.readFileSync(path.join(repoRoot, 'test', 'oracle', 'requirements.txt'), 'utf8'),
     )![1];
@@ -152,7 +180,12 @@ describe('launch: Vertex AI CustomJob', () => {
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as string[]);
-      assert.deepEqual(calls[0], ['pip', 'install', '--quiet', `tf-models-official==${pinned}`]);
+      assert.deepEqual(calls[0], [
+        'pip',
+        'install',
+        '--quiet',
+        `tf-models-official==${VERTEX_IMAGES.cpu.tfModelsOfficial}`,
+      ]);
       assert.deepEqual(calls[1], ['python3', '-m', 'official.nlp.train', ...specArgs(spec)]);
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });

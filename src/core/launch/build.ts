@@ -68,6 +68,11 @@ export interface BuildOptions {
   /** `--gin_file` / `--gin_params`, passed through in order. */
   readonly ginFiles?: readonly string[];
   readonly ginParams?: readonly string[];
+  /**
+   * Experiments the user's Model Garden registers (read from its registry): one the built-in list does
+   * not know is built as given (no dataset, vocabulary or hub settings).
+   */
+  readonly registeredExperiments?: readonly string[];
 }
 
 export interface BuildResult {
@@ -231,9 +236,25 @@ function namesShippedConfig(file: string): boolean {
   return /^(official\/nlp\/)?configs\//.test(normalized(file));
 }
 
+/** An experiment the installed Model Garden registers that the built-in list does not describe. */
+function registeredOnly(name: string): Experiment {
+  return {
+    name,
+    task: 'other',
+    fineTuning: false,
+    configFile: null,
+    yamlDefaults: {},
+    description: 'registered by your Model Garden',
+  };
+}
+
 /** Builds the spec; throws LaunchBuildError for combinations train.py cannot run. */
 export function buildSpec(options: BuildOptions): BuildResult {
-  const experiment = findExperiment(options.experiment);
+  const experiment =
+    findExperiment(options.experiment) ??
+    (options.registeredExperiments?.includes(options.experiment)
+      ? registeredOnly(options.experiment)
+      : undefined);
   if (!experiment) {
     throw new LaunchBuildError(
       'unknown-experiment',

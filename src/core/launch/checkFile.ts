@@ -40,6 +40,8 @@ export interface FileCheckOptions {
   readonly structure?: boolean;
   /** Experiment names from the user's Model Garden registry, when read. */
   readonly experiments?: readonly string[];
+  /** The downloaded copy of a Model Garden config file, when there is one. */
+  readonly storedConfig?: (value: string) => string | undefined;
 }
 
 /** 1-based line and column of document offsets, by binary search over the line starts (found once). */
@@ -131,7 +133,12 @@ export function checkText(text: string, kind: FileKind, options: FileCheckOption
       checked.map((arg, i) =>
         tokens[i].dynamic && /^--?params_override=/.test(arg) ? '--params_override=task.x=0' : arg,
       ),
-      { cwd: resolveCwd(invocation, kind, options), probe: options.probe, experiments: options.experiments },
+      {
+        cwd: resolveCwd(invocation, kind, options),
+        probe: options.probe,
+        experiments: options.experiments,
+        storedConfig: options.storedConfig,
+      },
     ).filter((p) => !(p.arg !== undefined && tokens[p.arg].dynamic && p.code !== 'multiple-params-override'));
     // Problems may share a fix (one merge for every ignored --params_override): place it once.
     const placed = new Map<Fix, PlacedFix | undefined>();

@@ -4,6 +4,7 @@ export * from './args';
 export * from './build';
 export * from './checkFile';
 export * from './closest';
+export * from './configFiles';
 export * from './encoder';
 export * from './experiments';
 export * from './jsonc';

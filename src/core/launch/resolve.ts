@@ -13,6 +13,17 @@ try:
 except Exception as e:
     print(json.dumps({"error": {"stage": "import", "type": type(e).__name__, "message": str(e)}}))
     sys.exit(0)
+version = None
+try:
+    from importlib import metadata
+    for name in ("tf-models-official", "tf-models-nightly"):
+        try:
+            version = metadata.version(name)
+            break
+        except metadata.PackageNotFoundError:
+            pass
+except Exception:
+    pass
 stage, index = "import", None
 try:
     import yaml
@@ -33,10 +44,10 @@ try:
     stage = "validate"
     params.validate()
     params.lock()
-    print(json.dumps({"yaml": yaml.dump(params.as_dict(), default_flow_style=False)}))
+    print(json.dumps({"yaml": yaml.dump(params.as_dict(), default_flow_style=False), "version": version}))
 except Exception as e:
     print(json.dumps({"error": {"stage": stage, "index": index, "type": type(e).__name__,
-                                "message": str(e).strip().split("\n")[0][:2000]}}))
+                                "message": str(e).strip().split("\n")[0][:2000]}, "version": version}))
 `;
 
 export interface ResolveRequest {
@@ -48,7 +59,7 @@ export interface ResolveRequest {
 
 export type ResolveStage = 'import' | 'experiment' | 'config_file' | 'tpu' | 'params_override' | 'validate';
 
-export type ResolveResult =
+export type ResolveResult = (
   | { readonly ok: true; readonly yaml: string }
   | {
       readonly ok: false;
@@ -57,7 +68,11 @@ export type ResolveResult =
       readonly index?: number;
       readonly type: string;
       readonly message: string;
-    };
+    }
+) & {
+  /** The tf-models-official (or nightly) version of that Python, when installed as a distribution. */
+  readonly version?: string;
+};
 
 /** What train.py reads from its flags (repeated --config_file in order; the last of the others). */
 export function resolveRequest(args: readonly string[]): ResolveRequest | undefined {
@@ -103,7 +118,8 @@ export async function resolveExperimentConfig(
 ): Promise<ResolveResult> {
   const run = await runPython(python, RESOLVE_SCRIPT, [JSON.stringify(request)], options);
   const result = lastJson(run.stdout);
-  if (result && typeof result.yaml === 'string') return { ok: true, yaml: result.yaml };
+  const version = typeof result?.version === 'string' ? { version: result.version } : {};
+  if (result && typeof result.yaml === 'string') return { ok: true, yaml: result.yaml, ...version };
   const error = result?.error as
     { stage: ResolveStage; index: number | null; type: string; message: string } | undefined;
   if (!error) {
@@ -119,5 +135,6 @@ export async function resolveExperimentConfig(
     ...(typeof error.index === 'number' ? { index: error.index } : {}),
     type: error.type,
     message: error.message,
+    ...version,
   };
 }

@@ -137,18 +137,47 @@ export function toTpuVmCommand(spec: TrainSpec, options: TpuVmOptions): string {
 }
 
 /** The tf-models-official release the extension is checked against (test/oracle/requirements.txt). */
-export const TF_MODELS_OFFICIAL_VERSION = '2.20.0';
+export const TF_MODELS_OFFICIAL_VERSION: string = '2.20.0';
+
+/** A Vertex AI prebuilt TensorFlow training container and the tf-models-official release made for its TensorFlow. */
+export interface VertexImage {
+  readonly imageUri: string;
+  /** The TensorFlow minor version in the image. */
+  readonly tensorflow: string;
+  /** The tf-models-official release that requires `tensorflow~=<that version>` (so pip keeps the image's TensorFlow). */
+  readonly tfModelsOfficial: string;
+}
 
 /**
- * Vertex AI prebuilt TensorFlow training containers (documented form
- * `us-docker.pkg.dev/vertex-ai/training/tf-{cpu,gpu}.<major>-<minor>.py310:latest`). The job
- * installs the pinned tf-models-official on start, which brings its matching TensorFlow
- * (tensorflow~=2.20.0) into the image.
+ * The newest Vertex AI prebuilt TensorFlow training containers ("Prebuilt containers for custom
+ * training", read 2026-11: 2.17 for CPU and GPU, 2.15 for TPU; none for TensorFlow 2.18 or later).
+ * tf-models-official 2.20.0 requires tensorflow~=2.20.0, which pip would install over the image's
+ * TensorFlow (and its CUDA build), so the job installs the release made for the image's TensorFlow
+ * (tf-models-official 2.17.0 requires tensorflow~=2.17.0, 2.15.0 requires tensorflow~=2.15.0), and
+ * the generated YAML says so.
  */
 export const VERTEX_IMAGES = {
-  cpu: 'us-docker.pkg.dev/vertex-ai/training/tf-cpu.2-17.py310:latest',
-  gpu: 'us-docker.pkg.dev/vertex-ai/training/tf-gpu.2-17.py310:latest',
-} as const;
+  cpu: {
+    imageUri: 'us-docker.pkg.dev/vertex-ai/training/tf-cpu.2-17.py310:latest',
+    tensorflow: '2.17',
+    tfModelsOfficial: '2.17.0',
+  },
+  gpu: {
+    imageUri: 'us-docker.pkg.dev/vertex-ai/training/tf-gpu.2-17.py310:latest',
+    tensorflow: '2.17',
+    tfModelsOfficial: '2.17.0',
+  },
+  tpu: {
+    imageUri: 'us-docker.pkg.dev/vertex-ai/training/tf-tpu.2-15.cp310:latest',
+    tensorflow: '2.15',
+    tfModelsOfficial: '2.15.0',
+  },
+} as const satisfies Record<'cpu' | 'gpu' | 'tpu', VertexImage>;
+
+/** The prebuilt image a job uses: TPU, GPU (when GPUs are used) or CPU. */
+export function vertexImageFor(kind: { tpu: boolean; gpus: number }): VertexImage {
+  return kind.tpu ? VERTEX_IMAGES.tpu : kind.gpus > 0 ? VERTEX_IMAGES.gpu : VERTEX_IMAGES.cpu;
+}
 
 /** Vertex AI machine and accelerator names (CustomJob machineSpec) the defaults use. */
 export const VERTEX_MACHINES = {
@@ -166,7 +195,10 @@ export interface VertexOptions {
   readonly acceleratorCount?: number;
   /** Total machines; more than one adds a worker pool (Vertex sets TF_CONFIG). */
   readonly replicaCount?: number;
-  /** tf-models-official version pip installs before the trainer starts; `null` installs nothing. */
+  /**
+   * tf-models-official version pip installs before the trainer starts; `null` installs nothing. The
+   * default is the release for the prebuilt image's TensorFlow (the pinned version with a custom image).
+   */
   readonly tfModelsOfficial?: string | null;
 }
 
@@ -216,8 +248,13 @@ export function vertexJobSpec(
         : `official/nlp/${file}`,
     ),
   };
+  const image = vertexImageFor({ tpu, gpus: gpuCount });
   const version =
-    options.tfModelsOfficial === undefined ? TF_MODELS_OFFICIAL_VERSION : options.tfModelsOfficial;
+    options.tfModelsOfficial !== undefined
+      ? options.tfModelsOfficial
+      : options.imageUri
+        ? TF_MODELS_OFFICIAL_VERSION
+        : image.tfModelsOfficial;
   const trainer = 'exec python3 -m official.nlp.train "$@"';
   const command = version
     ? ['bash', '-c', `pip install --quiet tf-models-official==${version} && ${trainer}`, 'official.nlp.train']
@@ -226,7 +263,7 @@ export function vertexJobSpec(
     .filter(([k]) => k !== 'PYTHONPATH')
     .map(([name, value]) => ({ name, value }));
   const containerSpec: VertexWorkerPoolSpec['containerSpec'] = {
-    imageUri: options.imageUri ?? (gpuCount > 0 && !tpu ? VERTEX_IMAGES.gpu : VERTEX_IMAGES.cpu),
+    imageUri: options.imageUri ?? image.imageUri,
     command,
     args: specArgs(onVertex),
     ...(env.length > 0 ? { env } : {}),
@@ -240,8 +277,20 @@ export function vertexJobSpec(
 /** The CustomJobSpec as YAML, with the gcloud command that submits it. */
 export function toVertexCustomJob(spec: TrainSpec, options: VertexOptions = {}): string {
   const name = options.displayName ?? `${spec.experiment.replace(/\//g, '-')}-${spec.mode}`;
-  const header = `# gcloud ai custom-jobs create --region=REGION --display-name=${quoteBash(name)} --config=THIS_FILE\n`;
-  const doc = new Document(vertexJobSpec(spec, options));
+  const job = vertexJobSpec(spec, options);
+  let header = `# gcloud ai custom-jobs create --region=REGION --display-name=${quoteBash(name)} --config=THIS_FILE\n`;
+  const image = Object.values(VERTEX_IMAGES).find(
+    (i) => i.imageUri === job.workerPoolSpecs[0].containerSpec.imageUri,
+  );
+  const installs = /tf-models-official==(\S+)/.exec(
+    job.workerPoolSpecs[0].containerSpec.command.join(' '),
+  )?.[1];
+  if (image && installs === image.tfModelsOfficial && installs !== TF_MODELS_OFFICIAL_VERSION) {
+    header +=
+      `# The newest prebuilt Vertex AI training image has TensorFlow ${image.tensorflow}, so the job installs ` +
+      `tf-models-official==${installs} (made for TensorFlow ${image.tensorflow}), not ${TF_MODELS_OFFICIAL_VERSION}.\n`;
+  }
+  const doc = new Document(job);
   // A tab or control character in a plain scalar is not YAML every reader accepts (PyYAML, which
   // gcloud uses, refuses the tab): such strings are double-quoted with escapes.
   visit(doc, {

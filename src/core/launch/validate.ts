@@ -14,6 +14,7 @@ import {
 } from './experiments';
 import { formatValue, isScalar, parseOverrides, type ParsedPair, type OverrideValue } from './overrides';
 import { closestValue } from './closest';
+import { shippedConfigPath } from './configFiles';
 import { readParamsOverride } from './paramsOverride';
 import { problem, type Fix, type Problem } from './problems';
 
@@ -46,6 +47,11 @@ export interface ValidationContext {
   readonly modelId?: string;
   /** Experiment names registered by the user's Model Garden, when read; else the built-in list. */
   readonly experiments?: readonly string[];
+  /**
+   * The downloaded copy of a Model Garden config file (`configs/…`) for the installed
+   * tf-models-official, when there is one (src/core/launch/configFiles.ts).
+   */
+  readonly storedConfig?: (value: string) => string | undefined;
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -198,6 +204,36 @@ export function validateArgs(args: readonly string[], context: ValidationContext
             ],
           },
         ),
+      );
+      continue;
+    }
+    const local = probe ? localPath(value, context.cwd) : undefined;
+    const shipped = shippedConfigPath(value);
+    if (shipped && local && probe && probe.kind(local) === undefined) {
+      // The documented relative path of a pip user: the package has no YAML files.
+      const where = context.cwd ? ` (relative to ${context.cwd})` : '';
+      const stored = context.storedConfig?.(value);
+      problems.push(
+        stored
+          ? problem(
+              'path-not-found',
+              `Config file ${value} does not exist${where}, so train.py fails on it; the Model Garden's file is downloaded at ${stored}.`,
+              {
+                ...valueRange(flag),
+                fixes: [
+                  {
+                    title: 'Use the downloaded Model Garden file',
+                    edits: [{ arg: flag.valueArg, value: withFlagValue(args, flag, stored) }],
+                  },
+                ],
+              },
+            )
+          : problem(
+              'path-not-found',
+              `Config file ${value} does not exist${where}. The tf-models-official package ships no configs/*.yaml: ` +
+                "get them with Model Garden: Get the Model Garden's Config Files (or point at a tensorflow/models checkout).",
+              valueRange(flag),
+            ),
       );
       continue;
     }

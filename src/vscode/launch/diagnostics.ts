@@ -8,15 +8,15 @@ import {
   checkText,
   detectKind,
   findInvocations,
+  findStoredConfig,
   identifyModel,
   nodeProbe,
   parseFlags,
   parseOverrides,
-  probeModelGarden,
   type FileKind,
   type FileProblem,
 } from '../../core/launch';
-import { chosenPython } from './python';
+import { knownRegistry, knownVersion, onDidReadRegistry, readRegistry } from './registry';
 
 export const DIAGNOSTIC_SOURCE = 'Model Garden';
 
@@ -38,12 +38,17 @@ export class LaunchDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Experiment names registered by the user's Model Garden, once read (else the built-in list). */
-  private experiments: readonly string[] | undefined;
+  private experiments: readonly string[] | undefined = knownRegistry();
   private registryAsked = false;
 
-  constructor() {
+  /** `store`: where the Model Garden's config files are downloaded (relative configs/… are looked up there). */
+  constructor(private readonly store?: string) {
     this.disposables.push(
       this.collection,
+      onDidReadRegistry((experiments) => {
+        this.experiments = experiments;
+        vscode.workspace.textDocuments.forEach((d) => this.update(d));
+      }),
       vscode.workspace.onDidOpenTextDocument((d) => this.update(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
@@ -86,6 +91,10 @@ export class LaunchDiagnostics implements vscode.Disposable {
       // VS Code reports JSON syntax itself, and a launch.json being typed is often briefly invalid.
       structure: false,
       experiments: this.experiments,
+      storedConfig: (value) => {
+        const version = knownVersion();
+        return this.store && version ? findStoredConfig(this.store, version, value) : undefined;
+      },
     });
     this.problems.set(document.uri.toString(), problems);
     this.collection.set(
@@ -111,17 +120,20 @@ export class LaunchDiagnostics implements vscode.Disposable {
   private readRegistry(folder: vscode.WorkspaceFolder | undefined): void {
     if (this.registryAsked || !vscode.workspace.isTrusted) return;
     this.registryAsked = true;
-    void (async () => {
-      try {
-        const { python } = await chosenPython(folder);
-        const probe = await probeModelGarden(python, { experiments: true, cwd: folder?.uri.fsPath });
-        if (!probe.experiments?.length) return;
-        this.experiments = probe.experiments;
-        vscode.workspace.textDocuments.forEach((d) => this.update(d));
-      } catch {
-        // No Model Garden in that Python: the built-in experiment list stays.
-      }
-    })();
+    // On success onDidReadRegistry sets the list and checks the open files again.
+    void readRegistry(folder);
+  }
+
+  /** Checks the open files again (the Model Garden's config files were downloaded). */
+  refresh(): void {
+    vscode.workspace.textDocuments.forEach((d) => this.update(d));
+  }
+
+  /** Another Python was chosen: its registry is read again (the built-in list meanwhile). */
+  forgetRegistry(): void {
+    this.experiments = undefined;
+    this.registryAsked = false;
+    vscode.workspace.textDocuments.forEach((d) => this.update(d));
   }
 
   private clear(uri: vscode.Uri): void {

@@ -24,6 +24,7 @@ import {
   type TrainSpec,
 } from '../../core/launch';
 import { refuseUntrusted } from '../trust';
+import { knownRegistry } from './registry';
 import { findOrAskRepository } from './repository';
 import { sendCommand } from './terminal';
 import type { LaunchAnswers } from './wizard';
@@ -57,6 +58,7 @@ function build(answers: LaunchAnswers, repository: Repository, python?: string):
     extraOverrides: answers.overrides,
     repository,
     python,
+    registeredExperiments: knownRegistry(),
   });
 }
 
@@ -163,7 +165,7 @@ export async function generate(answers: LaunchAnswers): Promise<GenerateResult |
   const spec: TrainSpec = built.spec;
   const problems: Problem[] = [
     ...built.problems,
-    ...validateArgs(specArgs(spec), { probe: null, modelId: spec.modelId }),
+    ...validateArgs(specArgs(spec), { probe: null, modelId: spec.modelId, experiments: knownRegistry() }),
   ];
 
   if (writes) {

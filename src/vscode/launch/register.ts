@@ -6,7 +6,9 @@ import { modelIdOf } from '../catalog/nodes';
 import { refuseUntrusted } from '../trust';
 import { LaunchCodeActions, LaunchDiagnostics, LaunchHover } from './diagnostics';
 import { generate, type GenerateResult } from './generate';
-import { registerResolve } from './resolve';
+import { PYTHON_SETTING } from './python';
+import { forgetRegistry, knownRegistry, readRegistry } from './registry';
+import { configStore, registerResolve } from './resolve';
 import { recordTerminalCommands } from './terminal';
 import {
   ANSWERS_KEY,
@@ -69,10 +71,15 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
   ): Promise<GenerateResult | undefined> => {
     const given = answersFrom(first, second);
     if (forced) given.target = forced;
+    // The experiment list comes from the user's Model Garden (read in a child process while the
+    // first questions are answered); the built-in list until then, and without one.
     const answers = await askMissing(
       given,
       rememberedAnswers(context.workspaceState),
       deps.downloadedCheckpoint,
+      given.experiment
+        ? {}
+        : { now: knownRegistry(), later: readRegistry(vscode.workspace.workspaceFolders?.[0]) },
     );
     if (!answers) return undefined;
     const normalized = normalizeSkips(answers);
@@ -86,7 +93,7 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
     }
     return result;
   };
-  const diagnostics = new LaunchDiagnostics();
+  const diagnostics = new LaunchDiagnostics(configStore(context));
   context.subscriptions.push(
     diagnostics,
     vscode.commands.registerCommand('modelGarden.launch.generate', (first?: unknown, second?: unknown) =>
@@ -111,6 +118,11 @@ export function registerLaunch(context: vscode.ExtensionContext, deps: LaunchDep
       providedCodeActionKinds: LaunchCodeActions.kinds,
     }),
     vscode.languages.registerHoverProvider(SELECTOR, new LaunchHover()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(PYTHON_SETTING)) return;
+      forgetRegistry();
+      diagnostics.forgetRegistry();
+    }),
   );
-  registerResolve(context, SELECTOR);
+  registerResolve(context, SELECTOR, () => diagnostics.refresh());
 }

@@ -4,20 +4,35 @@
 // diagnostic on the argument it concerns. Never runs in Restricted Mode.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DownloadError, isCancelled, proxyAwareFetch } from '../../core/download';
 import {
   argOfStage,
+  downloadConfigFiles,
   findInvocations,
+  MODELS_RAW_BASE_URL,
+  parseFlags,
+  probeModelGarden,
   PythonRunError,
-  resolveExperimentConfig,
   resolveRequest,
+  resolveWithConfigStore,
   TF_MODELS_OFFICIAL_VERSION,
+  withFlagValue,
+  type ConfigDownloadResult,
   type Invocation,
   type ResolveResult,
+  type StoreResolveOutcome,
 } from '../../core/launch';
+import { trustedSetting } from '../settings/trusted';
 import { documentKind } from './diagnostics';
+import { noteVersion } from './registry';
 import { chosenPython } from './python';
 
 export const RESOLVE_COMMAND = 'modelGarden.launch.resolveConfiguration';
+/** Where the Model Garden's YAML files are downloaded from (a mirror of raw.githubusercontent.com/tensorflow/models). */
+export const CONFIG_BASE_URL_SETTING = 'modelGarden.launch.configFilesBaseUrl';
+export const GET_CONFIG_FILES = 'Get the Model Garden’s Config Files';
+export const USE_DOWNLOADED_PATHS = 'Use the Downloaded Paths';
+export const GET_CONFIG_FILES_COMMAND = 'modelGarden.launch.getConfigFiles';
 export const RESOLVED_SCHEME = 'model-garden-resolved';
 
 /** Read-only documents holding resolved configurations. */
@@ -73,14 +88,107 @@ function invocationCwd(document: vscode.TextDocument, invocation: Invocation): s
 
 export interface ResolveOutcome {
   readonly result?: ResolveResult;
+  /** Config files read from the downloaded Model Garden files instead of the (missing) path given. */
+  readonly replaced?: StoreResolveOutcome['replaced'];
+  /** Relative `configs/…` files found neither where the command runs nor among the downloaded ones. */
+  readonly missing?: readonly string[];
+  /** The tf-models-official version of the Python. */
+  readonly version?: string;
   /** The virtual document with the YAML, when resolved. */
   readonly uri?: vscode.Uri;
 }
 
-export function registerResolve(context: vscode.ExtensionContext, selector: vscode.DocumentSelector): void {
+/** Where the Model Garden's config files are downloaded. */
+export function configStore(context: vscode.ExtensionContext): string {
+  return path.join(context.globalStorageUri.fsPath, 'model-garden-configs');
+}
+
+export function registerResolve(
+  context: vscode.ExtensionContext,
+  selector: vscode.DocumentSelector,
+  /** Called after config files were downloaded (diagnostics look them up). */
+  onConfigFiles: () => void = () => undefined,
+): void {
   const documents = new ResolvedDocuments();
   const diagnostics = vscode.languages.createDiagnosticCollection('modelGarden.resolve');
   let counter = 0;
+  const store = configStore(context);
+  /** The tf-models-official version of each Python, once a run has told it. */
+  const versions = new Map<string, string>();
+
+  /** Downloads the version's YAML files (with progress; cancellable); undefined when it did not happen. */
+  const getConfigFiles = async (
+    version: string,
+    needed: readonly string[],
+  ): Promise<ConfigDownloadResult | undefined> => {
+    const config = vscode.workspace.getConfiguration();
+    const baseUrl = trustedSetting<string>(CONFIG_BASE_URL_SETTING)?.trim() || MODELS_RAW_BASE_URL;
+    const proxy = config.get<string>('http.proxy')?.trim();
+    try {
+      const downloaded = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Model Garden: config files of tensorflow/models v${version}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return downloadConfigFiles({
+            store,
+            version,
+            needed,
+            baseUrl,
+            signal: abort.signal,
+            fetch: proxyAwareFetch({
+              explicit: proxy || undefined,
+              strictSsl: config.get<boolean>('http.proxyStrictSSL', true),
+            }),
+            onFile: (file, _index, total) => progress.report({ message: file, increment: 100 / total }),
+          });
+        },
+      );
+      onConfigFiles();
+      return downloaded;
+    } catch (error) {
+      if (!isCancelled(error)) {
+        void vscode.window.showErrorMessage(
+          `Model Garden: ${error instanceof DownloadError || error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      return undefined;
+    }
+  };
+
+  /** The palette command: the files for the version of the chosen Python. */
+  const getConfigFilesCommand = async (): Promise<ConfigDownloadResult | undefined> => {
+    if (!vscode.workspace.isTrusted) return undefined;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const python = await chosenPython(folder);
+    let version: string | null;
+    try {
+      version = (await probeModelGarden(python.python, { cwd: folder?.uri.fsPath })).version;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Model Garden: ${(error as Error).message}`);
+      return undefined;
+    }
+    if (!version) {
+      void vscode.window.showErrorMessage(
+        `Model Garden: ${python.python} has \`official\` but not as the tf-models-official package (a checkout?): its configs/ folder has the YAML files.`,
+      );
+      return undefined;
+    }
+    versions.set(python.python, version);
+    noteVersion(version);
+    const result = await getConfigFiles(version, []);
+    if (result) {
+      void vscode.window.showInformationMessage(
+        `Model Garden: ${result.present.length} config files of tf-models-official ${version} in ${result.dir}; ` +
+          'Resolve Configuration and the checks read relative configs/… paths from there.',
+      );
+    }
+    return result;
+  };
 
   const resolve = async (target?: vscode.Uri, index = 0): Promise<ResolveOutcome | undefined> => {
     if (!vscode.workspace.isTrusted) {
@@ -106,20 +214,30 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const python = await chosenPython(folder);
-    let result: ResolveResult;
+    let outcome: StoreResolveOutcome;
     try {
-      result = await vscode.window.withProgress(
+      outcome = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Window,
           title: `Resolving ${request.experiment} with ${python.python}`,
         },
-        () => resolveExperimentConfig(python.python, request, { cwd: invocationCwd(document, invocation) }),
+        () =>
+          resolveWithConfigStore(python.python, request, {
+            cwd: invocationCwd(document, invocation),
+            store,
+            version: versions.get(python.python),
+          }),
       );
     } catch (error) {
       void vscode.window.showErrorMessage(
         `Model Garden: ${error instanceof PythonRunError || error instanceof Error ? error.message : String(error)}`,
       );
       return undefined;
+    }
+    const result = outcome.result;
+    if (outcome.version) {
+      versions.set(python.python, outcome.version);
+      noteVersion(outcome.version);
     }
     diagnostics.delete(uri);
     if (!result.ok) {
@@ -157,23 +275,55 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
       );
       diagnostic.source = 'Model Garden (resolved)';
       diagnostics.set(uri, [diagnostic]);
+      // The documented `configs/…` files are not there and the package has none: offer the ones of
+      // the installed version, then resolve again with them.
+      const version = outcome.version;
+      if (result.stage === 'config_file' && outcome.missing.length > 0 && version) {
+        const get = `${GET_CONFIG_FILES} (v${version})`;
+        void vscode.window
+          .showErrorMessage(
+            `Model Garden: ${outcome.missing[0]} does not exist here, and tf-models-official ${version} ships no ` +
+              `configs/*.yaml. Download the Model Garden's YAML files for ${version} (tensorflow/models v${version})?`,
+            get,
+          )
+          .then(async (choice) => {
+            if (choice === get && (await getConfigFiles(version, outcome.missing))) await resolve(uri, index);
+          });
+        return { result, missing: outcome.missing, version };
+      }
       void vscode.window.showErrorMessage(`Model Garden: ${result.type}: ${result.message}`);
       return { result };
     }
     const name = `${request.experiment.replace(/\//g, '-')}-${++counter}.yaml`;
     const resolved = vscode.Uri.from({ scheme: RESOLVED_SCHEME, path: `/${name}` });
+    const notes = outcome.replaced.map(
+      (r) => `# ${r.from} read from the Model Garden's files for ${outcome.version}: ${r.to}\n`,
+    );
     documents.set(
       resolved,
       `# Final experiment config of ${path.basename(uri.fsPath)} (${request.experiment}), ` +
-        `built by ${python.python} as train.py does.\n${result.yaml}`,
+        `built by ${python.python} as train.py does.\n${notes.join('')}${result.yaml}`,
     );
     const shown = await vscode.workspace.openTextDocument(resolved);
     await vscode.languages.setTextDocumentLanguage(shown, 'yaml');
     await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-    return { result, uri: resolved };
+    if (outcome.replaced.length > 0) {
+      // train.py itself would still look for the relative path: offer to write the downloaded one.
+      void vscode.window
+        .showInformationMessage(
+          `Model Garden: ${outcome.replaced.map((r) => r.from).join(', ')} read from the downloaded Model Garden ` +
+            `files; train.py will not find ${outcome.replaced.length > 1 ? 'them' : 'it'} where the command runs.`,
+          USE_DOWNLOADED_PATHS,
+        )
+        .then((choice) =>
+          choice === USE_DOWNLOADED_PATHS ? useDownloadedPaths(document, index, outcome.replaced) : undefined,
+        );
+    }
+    return { result, uri: resolved, replaced: outcome.replaced };
   };
 
   context.subscriptions.push(
+    vscode.commands.registerCommand('modelGarden.launch.getConfigFiles', getConfigFilesCommand),
     documents,
     diagnostics,
     vscode.workspace.registerTextDocumentContentProvider(RESOLVED_SCHEME, documents),
@@ -185,4 +335,29 @@ export function registerResolve(context: vscode.ExtensionContext, selector: vsco
     ),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.delete(e.document.uri)),
   );
+}
+
+/** Rewrites the `--config_file` arguments that were read from the downloaded files to those files. */
+async function useDownloadedPaths(
+  document: vscode.TextDocument,
+  index: number,
+  replaced: StoreResolveOutcome['replaced'],
+): Promise<boolean> {
+  const kind = documentKind(document);
+  const invocation = kind ? findInvocations(document.getText(), kind)[index] : undefined;
+  if (!invocation) return false;
+  const args = invocation.args.map((a) => a.value);
+  const configFlags = parseFlags(args).filter((f) => f.name === 'config_file' && f.value);
+  const edit = new vscode.WorkspaceEdit();
+  for (const r of replaced) {
+    const flag = configFlags[r.index];
+    const token = flag ? invocation.args[flag.valueArg] : undefined;
+    if (!flag || !token?.render || flag.value !== r.from) return false;
+    edit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(token.start), document.positionAt(token.end)),
+      token.render(withFlagValue(args, flag, r.to)),
+    );
+  }
+  return vscode.workspace.applyEdit(edit);
 }

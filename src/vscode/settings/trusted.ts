@@ -11,6 +11,7 @@ export const RESTRICTED_SETTINGS = [
   'modelGarden.checkpoints.folders',
   'modelGarden.inference.checkpoint',
   'modelGarden.launch.modelsRepository',
+  'modelGarden.launch.configFilesBaseUrl',
   'modelGarden.inference.nativeBackendPath',
   'modelGarden.runs.folders',
 ] as const;
