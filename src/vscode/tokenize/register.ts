@@ -40,8 +40,8 @@ export interface TokenizationApi {
    * when the extension runs in Test mode (undefined otherwise).
    */
   decorationsPassed(uri: vscode.Uri): PassedDecorations | undefined;
-  /** The tokenize worker's thread id, the threads that returned results, and how many results. */
-  workerStats(): { workerThreadId: number | undefined; answeredBy: number[]; results: number };
+  /** The tokenize worker's thread id, the threads that returned results, how many, and the last warm-up. */
+  workerStats(): ReturnType<TokenizeClient['stats']>;
 }
 
 interface DocumentView {
