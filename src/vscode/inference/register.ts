@@ -32,6 +32,13 @@ export interface InferenceApi {
   compareWith(text: string): Promise<PanelState | undefined>;
   /** Forgets the model last chosen, so the next run starts as a first run (the setting still applies). */
   forgetModel(): Promise<void>;
+  /**
+   * `modelGarden.inference.checkpoint` resolved as Run Model uses it (relative to the workspace folder;
+   * in Restricted Mode only the user's own value); undefined when not set.
+   */
+  configuredModel(): string | undefined;
+  /** The items Choose Model for Inference offered last (recorded only when the extension runs in Test mode). */
+  modelPicksOffered(): readonly vscode.QuickPickItem[] | undefined;
 }
 
 export function registerInference(context: vscode.ExtensionContext): InferenceApi {
@@ -93,6 +100,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   };
   registerNativeBackend(context, restart);
 
+  let offered: readonly vscode.QuickPickItem[] | undefined;
   const pickModel = async (): Promise<string | undefined> => {
     const cache = new ModelCache(cacheRoot(context).root);
     const cached = (
@@ -111,6 +119,13 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       path: '',
     };
     const choices = await modelPicks(context, cached);
+    if (context.extensionMode === vscode.ExtensionMode.Test)
+      offered = [browse as vscode.QuickPickItem, ...choices].map(({ label, description, detail, kind }) => ({
+        label,
+        description,
+        detail,
+        kind,
+      }));
     const choice = await vscode.window.showQuickPick([browse, ...choices], {
       title: 'Model for inference',
       placeHolder: choices.length
@@ -230,5 +245,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       await context.globalState.update(LAST_MODEL_KEY, undefined);
       InferencePanel.active?.resetModel();
     },
+    configuredModel: () => configuredCheckpoint(),
+    modelPicksOffered: () => offered,
   };
 }
