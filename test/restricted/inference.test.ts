@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fixture } from '../fixtures';
 import { activateExtension } from '../integration/extension';
+import { waitFor } from '../integration/wait';
 
 describe('restricted mode: inference', () => {
   it('runs no model: no panel, no worker, a warning instead', async function () {
@@ -27,5 +30,41 @@ describe('restricted mode: inference', () => {
       [],
     );
     await assert.rejects(api.inference.backend(), /Restricted Mode/);
+  });
+});
+
+describe('restricted mode: the inference checkpoint setting', () => {
+  it("uses no checkpoint from the workspace's .vscode/settings.json, only the user's own value", async function () {
+    const api = await activateExtension();
+    const config = () => vscode.workspace.getConfiguration('modelGarden');
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the run opens a workspace folder');
+    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    const mine = fixture(this, 'kerasbert_tiny_bert_tf1');
+    try {
+      // What a cloned repository would carry: a checkpoint relative to its folder.
+      const changed = new Promise<void>((resolve) => {
+        const listener = vscode.workspace.onDidChangeConfiguration((e) => {
+          if (e.affectsConfiguration('modelGarden.inference.checkpoint')) {
+            listener.dispose();
+            resolve();
+          }
+        });
+      });
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(
+        settingsFile,
+        JSON.stringify({ 'modelGarden.inference.checkpoint': 'checkpoints/run/bert_model.ckpt' }),
+      );
+      await waitFor('VS Code to read the workspace settings', () =>
+        Promise.race([changed.then(() => true), new Promise<undefined>((r) => setTimeout(r, 100))]),
+      );
+      assert.equal(api.inference.configuredModel(), undefined);
+      await config().update('inference.checkpoint', mine, vscode.ConfigurationTarget.Global);
+      assert.equal(api.inference.configuredModel(), mine);
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+      await config().update('inference.checkpoint', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
