@@ -56,25 +56,37 @@ interface Run {
   /** CPU time of the whole process (the worker, V8's compiler and GC threads) during the request. */
   cpu: number;
   warmUp?: number;
+  /** In the worker, the same text asked again in that session. */
+  again: number;
+  againCpu: number;
 }
 
-async function measure(spec: TokenizerSpec, text: string, warmed: boolean): Promise<Run> {
+type Mode = 'cold' | 'loaded' | 'warmed';
+
+async function measure(spec: TokenizerSpec, text: string, mode: Mode): Promise<Run> {
   const s = session();
   try {
     let warmUp: number | undefined;
-    if (warmed) {
+    if (mode === 'warmed') {
       const w = await s.warm(spec);
       if (!w.complete) throw new Error('the warm-up was cut short');
       warmUp = w.ms;
+    } else if (mode === 'loaded') {
+      await s.ask({ type: 'load', spec });
     }
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    const answer = await s.ask({ type: 'tokenize', spec, text });
-    const ms = performance.now() - t0;
-    const c1 = process.cpuUsage(c0);
-    const cpu = (c1.user + c1.system) / 1000;
-    if (answer.type !== 'result') throw new Error(`unexpected ${answer.type}: ${JSON.stringify(answer)}`);
-    return { total: ms, worker: answer.workerMs, cpu, warmUp };
+    const ask = async () => {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const answer = await s.ask({ type: 'tokenize', spec, text });
+      const total = performance.now() - t0;
+      const c1 = process.cpuUsage(c0);
+      if (answer.type !== 'result') throw new Error(`unexpected ${answer.type}: ${JSON.stringify(answer)}`);
+      return { total, worker: answer.workerMs, cpu: (c1.user + c1.system) / 1000 };
+    };
+    const first = await ask();
+    // The same request again: the steady state, the floor for a first call.
+    const again = await ask();
+    return { ...first, warmUp, again: again.worker, againCpu: again.cpu };
   } finally {
     await s.stop();
   }
@@ -122,22 +134,28 @@ async function main(): Promise<void> {
     `${SIZE} characters, median of ${runs} fresh workers each; bound ${BOUND_MS} ms (warmed, in the worker); ` +
       `${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`,
   );
+  const modes: [Mode, string][] = [
+    ['cold', 'cold (worker start + load)'],
+    ['loaded', 'loaded, no warm-up'],
+    ['warmed', 'loaded + warm-up'],
+  ];
   for (const [textName, text] of texts) {
     for (const [name, spec] of specs) {
-      for (const warmed of [false, true]) {
+      for (const [mode, modeName] of modes) {
         const runsOf: Run[] = [];
-        for (let i = 0; i < runs; i++) runsOf.push(await measure(spec, text, warmed));
-        const inWorker = median(runsOf.map((r) => r.worker));
-        const warmUp = warmed ? median(runsOf.map((r) => r.warmUp ?? 0)) : undefined;
-        console.log(
-          `${textName.padEnd(17)} ${name.padEnd(16)} ${warmed ? 'warmed' : 'cold  '} ` +
-            `in the worker ${inWorker.toFixed(0).padStart(4)} ms (${(inWorker / BOUND_MS).toFixed(2)}× the bound), ` +
-            `round trip ${median(runsOf.map((r) => r.total))
-              .toFixed(0)
-              .padStart(4)} ms` +
-            (warmUp !== undefined ? `, warm-up at load ${warmUp.toFixed(0)} ms` : '') +
-            ` (medians; load average ${os.loadavg()[0].toFixed(1)})`,
-        );
+        for (let i = 0; i < runs; i++) runsOf.push(await measure(spec, text, mode));
+        const of = (f: (r: Run) => number) => median(runsOf.map(f));
+        const inWorker = of((r) => r.worker);
+        const ms = (f: (r: Run) => number, width = 5) => of(f).toFixed(0).padStart(width);
+        const fields = [
+          `${textName.padEnd(17)} ${name.padEnd(16)} ${modeName.padEnd(26)}`,
+          `in the worker ${ms((r) => r.worker)} ms (${(inWorker / BOUND_MS).toFixed(2)}× the bound)`,
+          `round trip ${ms((r) => r.total)} ms`,
+          `process CPU ${ms((r) => r.cpu)} ms`,
+          `asked again ${ms((r) => r.again)} ms (CPU ${ms((r) => r.againCpu, 3)} ms)`,
+        ];
+        if (mode === 'warmed') fields.push(`warm-up ${of((r) => r.warmUp ?? 0).toFixed(0)} ms`);
+        console.log(fields.join(', ') + ` (load average ${os.loadavg()[0].toFixed(1)})`);
       }
     }
   }
