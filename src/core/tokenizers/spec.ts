@@ -45,9 +45,13 @@ export async function encodeInChunks(
   between: () => Promise<boolean>,
   chunkSize = 65_536,
 ): Promise<{ ids: Int32Array; starts: Int32Array; ends: Int32Array } | undefined> {
-  const ids: number[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Typed arrays grown by doubling from an estimate (English runs at about 3.7 characters a token): the
+  // result is transferred to the host as it is, with no per-token boxing or copy.
+  let cap = Math.max(16, Math.ceil(text.length / 3));
+  let ids = new Int32Array(cap);
+  let starts = new Int32Array(cap);
+  let ends = new Int32Array(cap);
+  let n = 0;
   for (let at = 0; at < text.length;) {
     let end = Math.min(text.length, at + chunkSize);
     if (end < text.length) {
@@ -55,13 +59,27 @@ export async function encodeInChunks(
       end = nl < 0 ? text.length : nl + 1;
     }
     const e = encodeKeepingMask(tokenizer, text.slice(at, end));
-    for (let i = 0; i < e.ids.length; i++) {
-      ids.push(e.ids[i]);
-      starts.push(e.starts[i] + at);
-      ends.push(e.ends[i] + at);
+    const count = e.ids.length;
+    if (n + count > cap) {
+      cap = Math.max(2 * cap, n + count);
+      ids = grown(ids, cap);
+      starts = grown(starts, cap);
+      ends = grown(ends, cap);
+    }
+    for (let i = 0; i < count; i++, n++) {
+      ids[n] = e.ids[i];
+      starts[n] = e.starts[i] + at;
+      ends[n] = e.ends[i] + at;
     }
     at = end;
     if (at < text.length && !(await between())) return undefined;
   }
-  return { ids: Int32Array.from(ids), starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
+  // slice, not subarray: a transferred result must not carry the unused capacity.
+  return { ids: ids.slice(0, n), starts: starts.slice(0, n), ends: ends.slice(0, n) };
+}
+
+function grown(from: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const to = new Int32Array(capacity);
+  to.set(from);
+  return to;
 }

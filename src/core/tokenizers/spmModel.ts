@@ -30,6 +30,8 @@ export interface SpmModel {
   readonly normalizer: SpmNormalizerSpec;
 }
 
+const scratch = new DataView(new ArrayBuffer(4));
+
 class Reader {
   pos = 0;
   constructor(
@@ -61,9 +63,10 @@ class Reader {
   float(): number {
     if (this.pos + 4 > this.end)
       throw new TokenizerAssetError(this.file, 'truncated SentencePiece model (float)');
-    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 4).getFloat32(0, true);
+    // One scratch view for every score (a DataView per piece was a tenth of the model's load time).
+    for (let k = 0; k < 4; k++) scratch.setUint8(k, this.buf[this.pos + k]);
     this.pos += 4;
-    return v;
+    return scratch.getFloat32(0, true);
   }
   skip(wire: number): void {
     if (wire === 0) this.varint();
@@ -94,7 +97,9 @@ function fields(buf: Uint8Array, file: string, each: (field: number, wire: numbe
 }
 
 /** Parses a `.model` file's bytes. Throws TokenizerAssetError naming `file` when they are not a unigram model. */
-export function parseSpmModel(buf: Uint8Array, file = 'SentencePiece model'): SpmModel {
+export function parseSpmModel(bytes: Uint8Array, file = 'SentencePiece model'): SpmModel {
+  // A plain Uint8Array view: a Buffer's subarray() builds a Buffer, 30 K times here.
+  const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const pieces: SpmPiece[] = [];
   let modelType = 1;
   let byteFallback = false;

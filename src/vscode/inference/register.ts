@@ -34,6 +34,13 @@ export interface InferenceApi {
   forgetModel(): Promise<void>;
   /** Where the worker looks for an installed tfjs-node (the user's path, then Install Native Backend's folder). */
   nativeBackendPaths(): string[];
+  /**
+   * `modelGarden.inference.checkpoint` resolved as Run Model uses it (relative to the workspace folder;
+   * in Restricted Mode only the user's own value); undefined when not set.
+   */
+  configuredModel(): string | undefined;
+  /** The items Choose Model for Inference offered last (recorded only when the extension runs in Test mode). */
+  modelPicksOffered(): readonly vscode.QuickPickItem[] | undefined;
 }
 
 export function registerInference(context: vscode.ExtensionContext): InferenceApi {
@@ -95,6 +102,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
   };
   registerNativeBackend(context, restart);
 
+  let offered: readonly vscode.QuickPickItem[] | undefined;
   const pickModel = async (): Promise<string | undefined> => {
     const cache = new ModelCache(cacheRoot(context).root);
     const cached = (
@@ -113,6 +121,13 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       path: '',
     };
     const choices = await modelPicks(context, cached);
+    if (context.extensionMode === vscode.ExtensionMode.Test)
+      offered = [browse as vscode.QuickPickItem, ...choices].map(({ label, description, detail, kind }) => ({
+        label,
+        description,
+        detail,
+        kind,
+      }));
     const choice = await vscode.window.showQuickPick([browse, ...choices], {
       title: 'Model for inference',
       placeHolder: choices.length
@@ -233,5 +248,7 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
       InferencePanel.active?.resetModel();
     },
     nativeBackendPaths: () => nativeSearchPaths(context),
+    configuredModel: () => configuredCheckpoint(),
+    modelPicksOffered: () => offered,
   };
 }

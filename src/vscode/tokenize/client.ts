@@ -7,9 +7,9 @@ import type { TokenizerInfo, WorkerRequest, WorkerResponse } from './protocol';
 /** The worker's tokens for a text: ids, offsets into that text, and pieces. */
 export interface Tokenized {
   readonly info: TokenizerInfo;
-  readonly ids: readonly number[];
-  readonly starts: readonly number[];
-  readonly ends: readonly number[];
+  readonly ids: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   readonly pieces: readonly string[];
 }
 
@@ -37,10 +37,21 @@ export class TokenizeClient {
   private readonly pending = new Map<number, Pending>();
   private results = 0;
   private readonly answeredBy = new Set<number>();
+  private warmed: { ms: number; complete: boolean } | undefined;
 
   /** Which threads tokenized (from their results) and the worker's thread id, for tests and diagnostics. */
-  stats(): { workerThreadId: number | undefined; answeredBy: number[]; results: number } {
-    return { workerThreadId: this.worker?.threadId, answeredBy: [...this.answeredBy], results: this.results };
+  stats(): {
+    workerThreadId: number | undefined;
+    answeredBy: number[];
+    results: number;
+    warmed: { ms: number; complete: boolean } | undefined;
+  } {
+    return {
+      workerThreadId: this.worker?.threadId,
+      answeredBy: [...this.answeredBy],
+      results: this.results,
+      warmed: this.warmed,
+    };
   }
 
   constructor(private readonly workerPath: string) {}
@@ -49,6 +60,10 @@ export class TokenizeClient {
     if (this.worker) return this.worker;
     const worker = new Worker(this.workerPath);
     worker.on('message', (m: WorkerResponse) => {
+      if (m.type === 'warmed') {
+        this.warmed = { ms: m.ms, complete: m.complete };
+        return;
+      }
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -102,12 +117,14 @@ export class TokenizeClient {
     if (answer.type !== 'result') throw new Error(`unexpected answer ${answer.type} to tokenize`);
     this.results++;
     this.answeredBy.add(answer.threadId);
+    const pieceOf = new Map<number, string>();
+    answer.pieceIds.forEach((id, k) => pieceOf.set(id, answer.pieceTexts[k]));
     return {
       info: answer.info,
-      ids: Array.from(answer.ids),
-      starts: Array.from(answer.starts),
-      ends: Array.from(answer.ends),
-      pieces: answer.pieces,
+      ids: answer.ids,
+      starts: answer.starts,
+      ends: answer.ends,
+      pieces: Array.from(answer.ids, (id) => pieceOf.get(id)!),
     };
   }
 

@@ -18,7 +18,10 @@ export type WorkerRequest =
       readonly type: 'load';
       readonly id: number;
       readonly spec: TokenizerSpec;
-      /** Also run a short text through it, so the first real request finds the code compiled. */
+      /**
+       * Then run the warm-up text (core/tokenizers/warmup.ts) through it in the background, so the first
+       * real request finds the code compiled and the frequent words cached; answered by `warmed`.
+       */
       readonly warm?: boolean;
     }
   | { readonly type: 'tokenize'; readonly id: number; readonly spec: TokenizerSpec; readonly text: string }
@@ -33,12 +36,20 @@ export type WorkerResponse =
       readonly ids: Int32Array;
       readonly starts: Int32Array;
       readonly ends: Int32Array;
-      /** The piece of each token, in order. */
-      readonly pieces: readonly string[];
+      /** The distinct ids of `ids`, and the piece of each (`pieceTexts[k]` is the piece of `pieceIds[k]`). */
+      readonly pieceIds: Int32Array;
+      readonly pieceTexts: readonly string[];
       /** `threadId` of the thread that tokenized (the worker's, never the extension host's). */
       readonly threadId: number;
       /** Milliseconds the worker spent on this request (load excluded when it was loaded before). */
       readonly workerMs: number;
+    }
+  | {
+      /** A warm load's warm-up ended (after `loaded`): `complete` false when a request cut it short. */
+      readonly type: 'warmed';
+      readonly id: number;
+      readonly ms: number;
+      readonly complete: boolean;
     }
   | { readonly type: 'cancelled'; readonly id: number }
   | {

@@ -40,8 +40,19 @@ export interface TokenizationApi {
    * when the extension runs in Test mode (undefined otherwise).
    */
   decorationsPassed(uri: vscode.Uri): PassedDecorations | undefined;
-  /** The tokenize worker's thread id, the threads that returned results, and how many results. */
-  workerStats(): { workerThreadId: number | undefined; answeredBy: number[]; results: number };
+  /**
+   * Messages shown about tokenizers (kind, text, buttons), oldest first; recorded only when the extension
+   * runs in Test mode (empty otherwise).
+   */
+  notices(): readonly TokenizerNotice[];
+  /** The tokenize worker's thread id, the threads that returned results, how many, and the last warm-up. */
+  workerStats(): ReturnType<TokenizeClient['stats']>;
+}
+
+export interface TokenizerNotice {
+  readonly kind: 'information' | 'error';
+  readonly message: string;
+  readonly buttons: readonly string[];
 }
 
 interface DocumentView {
@@ -96,6 +107,13 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
    * A catalog model whose vocab.txt is not downloaded yet is a normal state: an information message
    * offering Download Tokenizer. Anything else is an error.
    */
+  const notices: TokenizerNotice[] = [];
+  const notice = (kind: TokenizerNotice['kind'], message: string, ...buttons: string[]) => {
+    if (context.extensionMode === vscode.ExtensionMode.Test) notices.push({ kind, message, buttons });
+    return kind === 'information'
+      ? vscode.window.showInformationMessage(message, ...buttons)
+      : vscode.window.showErrorMessage(message, ...buttons);
+  };
   const reportTokenizerError = (error: unknown, asked: TokenizerSpec | undefined) => {
     const missing = error instanceof TokenizeError ? error.missingVocabOf : undefined;
     if (missing) {
@@ -104,22 +122,21 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
       const download = 'Download Tokenizer';
       const other = 'Select Tokenizer…';
       const name = asked ? labelOf(asked) : (findModel(missing)?.name ?? missing);
-      void vscode.window
-        .showInformationMessage(
-          `${name}: its vocab.txt is not in the model cache yet. Download the tokenizer (a few hundred KB) to use it.`,
-          download,
-          other,
-        )
-        .then((answer) => {
-          if (answer === download)
-            return vscode.commands.executeCommand('modelGarden.downloads.downloadTokenizer', owner);
-          if (answer === other)
-            return vscode.commands.executeCommand('modelGarden.tokenization.selectTokenizer');
-          return undefined;
-        });
+      void notice(
+        'information',
+        `${name}: its vocab.txt is not in the model cache yet. Download the tokenizer (a few hundred KB) to use it.`,
+        download,
+        other,
+      ).then((answer) => {
+        if (answer === download)
+          return vscode.commands.executeCommand('modelGarden.downloads.downloadTokenizer', owner);
+        if (answer === other)
+          return vscode.commands.executeCommand('modelGarden.tokenization.selectTokenizer');
+        return undefined;
+      });
       return;
     }
-    void vscode.window.showErrorMessage(`Tokenization failed: ${(error as Error).message}`);
+    void notice('error', `Tokenization failed: ${(error as Error).message}`);
   };
 
   const encode = async (text: string, token: vscode.CancellationToken): Promise<Tokenized | undefined> => {
@@ -389,6 +406,7 @@ export function registerTokenization(context: vscode.ExtensionContext): Tokeniza
     statusText: () => (status.text ? status.text : undefined),
     decorationsPassed: (uri) => decorations.passed.get(uri.toString()),
     workerStats: () => client.stats(),
+    notices: () => [...notices],
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
