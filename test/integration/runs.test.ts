@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsNode } from '../../src/vscode/runs/nodes';
 import { curvesCsv } from '../../src/vscode/runs/panel';
-import { appendEvents, scalarEvent, writeEventFile } from '../support/eventWriter';
+import { eventFileBytes, scalarEvent, writeEventFile } from '../support/eventWriter';
 import { activateExtension } from './extension';
 
 async function until<T>(
@@ -87,11 +87,26 @@ describe('training runs in VS Code', () => {
       panel.rendered!.charts.map((c) => c.tag),
       ['cls_accuracy', 'training_loss'],
     );
-    appendEvents(trainFile, [scalarEvent(4, 'training_loss', 1), scalarEvent(5, 'training_loss', 0.75)]);
+    const reads: number[] = [];
+    const counting = runs.provider.onDidPoll((p) => {
+      if (p.root === job) reads.push(p.bytesRead);
+    });
+    const appended = eventFileBytes([
+      scalarEvent(4, 'training_loss', 1),
+      scalarEvent(5, 'training_loss', 0.75),
+    ]);
+    fs.appendFileSync(trainFile, appended);
     // The file watcher (or the poll while a job runs) reads the new records; the webview draws them.
     await until('the appended points in the chart', () =>
       panel.rendered?.charts.find((c) => c.tag === 'training_loss' && c.points === 5),
     );
+    counting.dispose();
+    assert.equal(
+      reads.reduce((a, b) => a + b, 0),
+      appended.length,
+      `the view read only the appended bytes (reads: ${reads.join(', ')})`,
+    );
+    assert.deepEqual(panel.lastSend, { type: 'append', points: 2 }, 'the panel got only the new points');
     const node = (await runs.provider.getChildren()).find((n) => n.root === job)!;
     const [train] = await runs.provider.getChildren(node);
     const [loss] = await runs.provider.getChildren(train);

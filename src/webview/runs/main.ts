@@ -4,6 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { smoothEma } from '../../core/events/smooth';
+import { applyDelta } from './delta';
 import type { CurvesData, FromPanel, Rendered, ToPanel, ViewSettings, XAxis } from './protocol';
 
 interface VsCodeApi {
@@ -271,6 +272,12 @@ function init(): void {
       render();
       if (m.data.focusTag)
         document.querySelector(`[data-tag="${CSS.escape(m.data.focusTag)}"]`)?.scrollIntoView();
+    } else if (m.type === 'append') {
+      const next = applyDelta(data, m.runs);
+      if (next) {
+        data = next;
+        render();
+      } else vscode.postMessage({ type: 'resync' });
     } else if (m.type === 'exportPng') {
       const url = png(m.tag);
       if (url) vscode.postMessage({ type: 'png', tag: m.tag, dataUrl: url, requestId: m.requestId });
