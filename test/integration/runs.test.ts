@@ -121,6 +121,46 @@ describe('training runs in VS Code', () => {
     assert.equal(csv[5], `${path.join('runs', 'job1')}/train,training_loss,0,5,${1.7e9 + 5},0.75`);
   });
 
+  it('a Curves panel restored after a reload reopens on the same model_dir and draws the same charts', async function () {
+    this.timeout(60_000);
+    const { runs } = await activateExtension();
+    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'model-garden-nlp')!;
+    assert.ok(
+      (extension.packageJSON.activationEvents as string[]).includes('onWebviewPanel:modelGarden.curves'),
+      'VS Code activates the extension to restore the panel',
+    );
+    const panel = await runs.openCurves(job);
+    assert.ok(panel);
+    const shown = await until('charts', () =>
+      panel.rendered?.charts.some((c) => c.tag === 'training_loss') ? panel.rendered : undefined,
+    );
+    assert.deepEqual(shown.state.roots, [job], 'the webview saved the model_dir it shows');
+    panel.panel.dispose();
+    await until('the panel closed', () => (runs.curvesPanel() ? undefined : true));
+    // What VS Code does after a reload: a new panel of the view type, handed to the serializer with
+    // the state the webview saved.
+    const restored = vscode.window.createWebviewPanel(
+      'modelGarden.curves',
+      'Model Garden: Curves',
+      vscode.ViewColumn.Active,
+      {},
+    );
+    const revived = await runs.reviveCurves(restored, JSON.parse(JSON.stringify(shown.state)));
+    assert.ok(revived);
+    assert.equal(runs.curvesPanel(), revived);
+    assert.deepEqual(revived.shownRoots, [job]);
+    const again = await until('the restored charts', () =>
+      revived.rendered?.charts.length ? revived.rendered : undefined,
+    );
+    assert.deepEqual(again.charts, shown.charts);
+    assert.equal(revived.panel.title, `Curves: ${path.join('runs', 'job1')}`);
+    // A state that names no folder (or not a path) opens nothing.
+    const empty = vscode.window.createWebviewPanel('modelGarden.curves', 'x', vscode.ViewColumn.Active, {});
+    const none = await runs.reviveCurves(empty, { roots: ['relative/path', 42] });
+    assert.deepEqual(none?.shownRoots, []);
+    none?.panel.dispose();
+  });
+
   it('a generated launch configuration names a model_dir that appears before the job writes, then fills', async function () {
     this.timeout(60_000);
     const { runs } = await activateExtension();

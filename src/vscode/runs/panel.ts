@@ -75,19 +75,39 @@ export class CurvesPanel {
         CURVES_VIEW_TYPE,
         'Model Garden: Curves',
         { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
-        {
-          enableScripts: true,
-          retainContextWhenHidden: true,
-          localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview')],
-        },
+        CurvesPanel.options(host.extensionUri),
       );
       panel = new CurvesPanel(webviewPanel, host);
     }
-    for (const r of roots) panel.roots.add(r);
-    panel.focusTag = focusTag;
-    panel.panel.title = `Curves: ${[...panel.roots].map((r) => host.label(r)).join(', ')}`;
-    panel.send();
+    panel.addRoots(roots, focusTag);
     return panel;
+  }
+
+  /**
+   * A panel VS Code restored after a reload (WebviewPanelSerializer), on the model_dirs its webview
+   * saved; the webview keeps its own settings (smoothing, scale, axis, filter).
+   */
+  static revive(webviewPanel: vscode.WebviewPanel, host: CurvesHost, roots: readonly string[]): CurvesPanel {
+    CurvesPanel.current?.panel.dispose();
+    webviewPanel.webview.options = CurvesPanel.options(host.extensionUri);
+    const panel = new CurvesPanel(webviewPanel, host);
+    panel.addRoots(roots);
+    return panel;
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private addRoots(roots: readonly string[], focusTag?: string): void {
+    for (const r of roots) this.roots.add(r);
+    this.focusTag = focusTag;
+    this.panel.title = `Curves: ${[...this.roots].map((r) => this.host.label(r)).join(', ')}`;
+    this.send();
   }
 
   static get active(): CurvesPanel | undefined {
@@ -147,7 +167,7 @@ export class CurvesPanel {
       }
       runs.push({ id: run.dir, label, tags });
     }
-    return { runs, ...(this.focusTag ? { focusTag: this.focusTag } : {}) };
+    return { runs, roots: [...this.roots], ...(this.focusTag ? { focusTag: this.focusTag } : {}) };
   }
 
   /** The points read since the last message, per run and tag; `record` notes them as sent. */

@@ -5,17 +5,25 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { smoothEma } from '../../core/events/smooth';
 import { applyDelta } from './delta';
-import type { CurvesData, FromPanel, Rendered, ToPanel, ViewSettings, XAxis } from './protocol';
+import type { CurvesData, FromPanel, PanelState, Rendered, ToPanel, ViewSettings, XAxis } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: FromPanel): void;
-  getState(): ViewSettings | undefined;
-  setState(state: ViewSettings): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-let settings: ViewSettings = vscode.getState() ?? { smoothing: 0.6, log: false, xAxis: 'step', filter: '' };
+const saved = vscode.getState();
+let settings: ViewSettings = {
+  smoothing: saved?.smoothing ?? 0.6,
+  log: saved?.log ?? false,
+  xAxis: saved?.xAxis ?? 'step',
+  filter: saved?.filter ?? '',
+};
+let roots: readonly string[] = saved?.roots ?? [];
+const saveState = () => vscode.setState({ ...settings, roots: [...roots] });
 let data: CurvesData = { runs: [] };
 const charts = new Map<string, uPlot>();
 
@@ -207,7 +215,10 @@ function render(): void {
     : 'No scalars yet: waiting for the job to write events.';
   document.body.dataset.ready = wanted.length ? 'charts' : 'empty';
   document.body.dataset.points = String(rendered.reduce((n, c) => n + c.points, 0));
-  vscode.postMessage({ type: 'rendered', rendered: { charts: rendered, settings } });
+  vscode.postMessage({
+    type: 'rendered',
+    rendered: { charts: rendered, settings, state: { ...settings, roots: [...roots] } },
+  });
 }
 
 function png(tag: string): string | undefined {
@@ -230,7 +241,7 @@ function png(tag: string): string | undefined {
 
 function updateSettings(change: Partial<ViewSettings>): void {
   settings = { ...settings, ...change };
-  vscode.setState(settings);
+  saveState();
   render();
 }
 
@@ -269,6 +280,10 @@ function init(): void {
     const m = event.data;
     if (m.type === 'data') {
       data = m.data;
+      if (m.data.roots) {
+        roots = m.data.roots;
+        saveState();
+      }
       render();
       if (m.data.focusTag)
         document.querySelector(`[data-tag="${CSS.escape(m.data.focusTag)}"]`)?.scrollIntoView();

@@ -18,6 +18,8 @@ export interface CurveRun {
 
 export interface CurvesData {
   readonly runs: readonly CurveRun[];
+  /** The model_dirs shown, kept in the webview state so that the panel reopens on them after a reload. */
+  readonly roots?: readonly string[];
   /** A tag to scroll to (the one clicked in the Training Runs view). */
   readonly focusTag?: string;
 }
@@ -50,6 +52,11 @@ export interface ViewSettings {
   readonly filter: string;
 }
 
+/** What the webview keeps with setState: its settings and the model_dirs it shows. */
+export interface PanelState extends ViewSettings {
+  readonly roots?: readonly string[];
+}
+
 export type ToPanel =
   | { readonly type: 'data'; readonly data: CurvesData }
   | { readonly type: 'append'; readonly runs: readonly CurveRunDelta[] }
@@ -59,6 +66,8 @@ export type ToPanel =
 export interface Rendered {
   readonly charts: readonly { readonly tag: string; readonly series: number; readonly points: number }[];
   readonly settings: ViewSettings;
+  /** The state the webview saved (what a reload restores). */
+  readonly state: PanelState;
 }
 
 export type FromPanel =
