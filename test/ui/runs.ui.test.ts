@@ -158,7 +158,7 @@ describe('curves panel as a person sees it', function () {
     try {
       await frame.locator('body[data-ready="charts"]').waitFor({ timeout: 90_000 });
     } catch (error) {
-      await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
+      await page.screenshot({ path: path.join(resultsDir, 'runs-reload-failure.png') });
       throw error;
     }
     const titles = await frame.locator('.u-title').allTextContents();
