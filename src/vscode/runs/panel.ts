@@ -106,7 +106,9 @@ export class CurvesPanel {
   private addRoots(roots: readonly string[], focusTag?: string): void {
     for (const r of roots) this.roots.add(r);
     this.focusTag = focusTag;
-    this.panel.title = `Curves: ${[...this.roots].map((r) => this.host.label(r)).join(', ')}`;
+    this.panel.title = this.roots.size
+      ? `Curves: ${[...this.roots].map((r) => this.host.label(r)).join(', ')}`
+      : 'Model Garden: Curves';
     this.send();
   }
 
