@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunsNode } from '../../src/vscode/runs/nodes';
 import { curvesCsv } from '../../src/vscode/runs/panel';
-import { appendEvents, scalarEvent, writeEventFile } from '../support/eventWriter';
+import { eventFileBytes, scalarEvent, writeEventFile } from '../support/eventWriter';
 import { activateExtension } from './extension';
 
 async function until<T>(
@@ -87,11 +87,26 @@ describe('training runs in VS Code', () => {
       panel.rendered!.charts.map((c) => c.tag),
       ['cls_accuracy', 'training_loss'],
     );
-    appendEvents(trainFile, [scalarEvent(4, 'training_loss', 1), scalarEvent(5, 'training_loss', 0.75)]);
+    const reads: number[] = [];
+    const counting = runs.provider.onDidPoll((p) => {
+      if (p.root === job) reads.push(p.bytesRead);
+    });
+    const appended = eventFileBytes([
+      scalarEvent(4, 'training_loss', 1),
+      scalarEvent(5, 'training_loss', 0.75),
+    ]);
+    fs.appendFileSync(trainFile, appended);
     // The file watcher (or the poll while a job runs) reads the new records; the webview draws them.
     await until('the appended points in the chart', () =>
       panel.rendered?.charts.find((c) => c.tag === 'training_loss' && c.points === 5),
     );
+    counting.dispose();
+    assert.equal(
+      reads.reduce((a, b) => a + b, 0),
+      appended.length,
+      `the view read only the appended bytes (reads: ${reads.join(', ')})`,
+    );
+    assert.deepEqual(panel.lastSend, { type: 'append', points: 2 }, 'the panel got only the new points');
     const node = (await runs.provider.getChildren()).find((n) => n.root === job)!;
     const [train] = await runs.provider.getChildren(node);
     const [loss] = await runs.provider.getChildren(train);
@@ -104,6 +119,46 @@ describe('training runs in VS Code', () => {
     assert.equal(csv[0], 'run,tag,segment,step,wall_time,value');
     assert.equal(csv.length, 6);
     assert.equal(csv[5], `${path.join('runs', 'job1')}/train,training_loss,0,5,${1.7e9 + 5},0.75`);
+  });
+
+  it('a Curves panel restored after a reload reopens on the same model_dir and draws the same charts', async function () {
+    this.timeout(60_000);
+    const { runs } = await activateExtension();
+    const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'model-garden-nlp')!;
+    assert.ok(
+      (extension.packageJSON.activationEvents as string[]).includes('onWebviewPanel:modelGarden.curves'),
+      'VS Code activates the extension to restore the panel',
+    );
+    const panel = await runs.openCurves(job);
+    assert.ok(panel);
+    const shown = await until('charts', () =>
+      panel.rendered?.charts.some((c) => c.tag === 'training_loss') ? panel.rendered : undefined,
+    );
+    assert.deepEqual(shown.state.roots, [job], 'the webview saved the model_dir it shows');
+    panel.panel.dispose();
+    await until('the panel closed', () => (runs.curvesPanel() ? undefined : true));
+    // What VS Code does after a reload: a new panel of the view type, handed to the serializer with
+    // the state the webview saved.
+    const restored = vscode.window.createWebviewPanel(
+      'modelGarden.curves',
+      'Model Garden: Curves',
+      vscode.ViewColumn.Active,
+      {},
+    );
+    const revived = await runs.reviveCurves(restored, JSON.parse(JSON.stringify(shown.state)));
+    assert.ok(revived);
+    assert.equal(runs.curvesPanel(), revived);
+    assert.deepEqual(revived.shownRoots, [job]);
+    const again = await until('the restored charts', () =>
+      revived.rendered?.charts.length ? revived.rendered : undefined,
+    );
+    assert.deepEqual(again.charts, shown.charts);
+    assert.equal(revived.panel.title, `Curves: ${path.join('runs', 'job1')}`);
+    // A state that names no folder (or not a path) opens nothing.
+    const empty = vscode.window.createWebviewPanel('modelGarden.curves', 'x', vscode.ViewColumn.Active, {});
+    const none = await runs.reviveCurves(empty, { roots: ['relative/path', 42] });
+    assert.deepEqual(none?.shownRoots, []);
+    none?.panel.dispose();
   });
 
   it('a generated launch configuration names a model_dir that appears before the job writes, then fills', async function () {

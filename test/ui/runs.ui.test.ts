@@ -110,5 +110,59 @@ describe('curves panel as a person sees it', function () {
     const file = path.join(resultsDir, 'runs.png');
     await page.screenshot({ path: file });
     assert.ok(fs.statSync(file).size > 10_000, 'the screenshot is not empty');
+
+    // The same panel in the light and both high-contrast themes, switched as a person does; the
+    // charts are drawn again in each theme's colours (runs-light.png, runs-hc-dark.png, runs-hc-light.png).
+    const themes = [
+      ['Light Modern', 'vscode-light', 'runs-light.png'],
+      ['Dark High Contrast', 'vscode-high-contrast', 'runs-hc-dark.png'],
+      ['Light High Contrast', 'vscode-high-contrast-light', 'runs-hc-light.png'],
+    ] as const;
+    const pixels = new Map<string, string>();
+    for (const [theme, kind, name] of themes) {
+      await runCommand(page, 'Preferences: Color Theme');
+      const input = page.locator('.quick-input-widget input').first();
+      await input.fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
+      await page.keyboard.press('Enter');
+      try {
+        await frame.locator(`body[data-drawn-theme="${kind}"]`).waitFor({ timeout: 30_000 });
+      } catch (error) {
+        await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
+        throw error;
+      }
+      await page.waitForTimeout(500);
+      const shot = path.join(resultsDir, name);
+      await page.screenshot({ path: shot });
+      assert.ok(fs.statSync(shot).size > 10_000, `${name} is not empty`);
+      // The chart really was drawn again: its axis pixels are in this theme's foreground.
+      pixels.set(
+        kind,
+        await frame
+          .locator('.uplot canvas')
+          .first()
+          .evaluate((c) => {
+            const canvas = c as HTMLCanvasElement;
+            return canvas.toDataURL().slice(-200);
+          }),
+      );
+    }
+    assert.equal(new Set(pixels.values()).size, themes.length, 'each theme draws different pixels');
+  });
+
+  it('the Curves panel comes back after the window reloads', async () => {
+    const { page } = workbench!;
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    try {
+      await frame.locator('body[data-ready="charts"]').waitFor({ timeout: 90_000 });
+    } catch (error) {
+      await page.screenshot({ path: path.join(resultsDir, 'runs-reload-failure.png') });
+      throw error;
+    }
+    const titles = await frame.locator('.u-title').allTextContents();
+    assert.deepEqual(titles, ['cls_accuracy', 'learning_rate', 'training_loss', 'validation_loss']);
+    await page.screenshot({ path: path.join(resultsDir, 'runs-reloaded.png') });
   });
 });

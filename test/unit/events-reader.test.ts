@@ -23,10 +23,32 @@ import {
   writeEventFile,
   type EventSpec,
 } from '../support/eventWriter';
+import { crc32c, crc32c8, crc32cRange } from '../../src/core/checkpoint/crc32c';
 
 const f32 = (v: number) => Math.fround(v);
 /** float32 → its bfloat16 bits by truncation, and the float32 those bits stand for. */
 const bf16Bits = (v: number) => new Uint32Array(Float32Array.of(v).buffer)[0] >>> 16;
+
+describe('event files: CRC32C of a range', () => {
+  it('equals crc32c of the same bytes for every length and offset, unaligned views included', () => {
+    const backing = new Uint8Array(300);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 197 + 11) & 0xff;
+    // A view that starts at an odd byte of its buffer, as a chunk of a file read may.
+    const bytes = backing.subarray(3);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let start = 0; start < 9; start++)
+      for (let length = 0; length <= 80; length++)
+        assert.equal(
+          crc32cRange(view, start, start + length),
+          crc32c(bytes.slice(start, start + length)),
+          `start ${start}, length ${length}`,
+        );
+    for (let start = 0; start < 20; start++)
+      assert.equal(crc32c8(view, start), crc32c(bytes.slice(start, start + 8)), `start ${start}`);
+    const check = new TextEncoder().encode('123456789');
+    assert.equal(crc32cRange(new DataView(check.buffer), 0, 9), 0xe3069283);
+  });
+});
 
 describe('event files: decoding', () => {
   it('decodes wall_time, step, file_version and simple_value', () => {

@@ -41,9 +41,23 @@ function fail(reason: string): never {
   throw new ProtoError(reason);
 }
 
-/** Reads a varint at `p` (< `end`); returns the value and stores the next position in `next`. */
+/**
+ * Reads a varint at `p` (< `end`); returns the value and stores the next position in `next`. Small,
+ * so that the optimizer inlines it: keys and short lengths are one byte.
+ */
 let next = 0;
 function varint(p: number, end: number): number {
+  if (p < end) {
+    const b = buf[p];
+    if (b < 0x80) {
+      next = p + 1;
+      return b;
+    }
+  }
+  return varintLong(p, end);
+}
+
+function varintLong(p: number, end: number): number {
   let result = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {
@@ -57,6 +71,11 @@ function varint(p: number, end: number): number {
     scale *= 128;
   }
   fail('varint too long');
+}
+
+/** The field number of a key: a shift for every real key (a division compiles to a float divide). */
+function fieldNumber(key: number): number {
+  return key <= 0x7fffffff ? key >>> 3 : Math.floor(key / 8);
 }
 
 /** int64: values past 2^63 are negative in two's complement (10-byte varints). */
@@ -97,37 +116,45 @@ function delimited(p: number, end: number): number {
   return next + len;
 }
 
-// Tags repeat on every event: decode each distinct byte string once. The few most recent strings
-// are compared byte by byte first; the rest are found by hash.
-const recent: { bytes: Uint8Array; text: string }[] = [];
-const RECENT = 16;
-const tagCache = new Map<number, { bytes: Uint8Array; text: string }[]>();
+// Tags repeat on every event: decode each distinct byte string once. Two direct-mapped caches: a
+// quick one indexed by the length and three of the bytes (no pass over the bytes before the
+// comparison), and behind it one indexed by an FNV-1a hash of all the bytes, for tags that differ
+// only elsewhere. A hit is always confirmed byte by byte; a miss decodes.
+const QUICK_SLOTS = 256;
+const quickBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(QUICK_SLOTS).fill(undefined);
+const quickText: string[] = new Array<string>(QUICK_SLOTS).fill('');
+const TAG_SLOTS = 1024;
+const tagBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(TAG_SLOTS).fill(undefined);
+const tagText: string[] = new Array<string>(TAG_SLOTS).fill('');
 const utf8 = new TextDecoder('utf-8');
-function sameBytes(start: number, end: number, bytes: Uint8Array): boolean {
-  if (bytes.length !== end - start) return false;
-  for (let i = start, j = 0; i < end; i++, j++) if (buf[i] !== bytes[j]) return false;
+
+function sameBytes(b: Uint8Array, start: number, end: number, cached: Uint8Array | undefined): boolean {
+  if (cached === undefined || cached.length !== end - start) return false;
+  for (let i = start, j = 0; i < end; i++, j++) if (b[i] !== cached[j]) return false;
   return true;
 }
+
 function tagString(start: number, end: number): string {
-  for (let k = 0; k < recent.length; k++) {
-    const entry = recent[k];
-    if (sameBytes(start, end, entry.bytes)) return entry.text;
-  }
+  const b = buf;
+  const n = end - start;
+  const quick =
+    n === 0 ? 0 : (n * 31 + b[start] * 7 + b[start + (n >>> 1)] * 17 + b[end - 1] * 131) & (QUICK_SLOTS - 1);
+  if (sameBytes(b, start, end, quickBytes[quick])) return quickText[quick];
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-  const bucket = tagCache.get(h);
-  let found: { bytes: Uint8Array; text: string } | undefined;
-  if (bucket) for (const entry of bucket) if (sameBytes(start, end, entry.bytes)) found = entry;
-  if (!found) {
-    const bytes = buf.slice(start, end);
-    found = { bytes, text: utf8.decode(bytes) };
-    if (tagCache.size > 100_000) tagCache.clear();
-    if (bucket) bucket.push(found);
-    else tagCache.set(h, [found]);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (TAG_SLOTS - 1);
+  let text: string;
+  let bytes = tagBytes[slot];
+  if (sameBytes(b, start, end, bytes)) text = tagText[slot];
+  else {
+    bytes = b.slice(start, end);
+    text = utf8.decode(bytes);
+    tagBytes[slot] = bytes;
+    tagText[slot] = text;
   }
-  if (recent.length === RECENT) recent.shift();
-  recent.push(found);
-  return found.text;
+  quickBytes[quick] = bytes;
+  quickText[quick] = text;
+  return text;
 }
 
 /** IEEE half → number (exact). */
@@ -147,7 +174,11 @@ export function bfloat16ToNumber(bits: number): number {
   return f32[0];
 }
 
-const tensorValues: number[] = [];
+let storedCount = 0;
+let storedValue = 0;
+function store(value: number): void {
+  if (storedCount++ === 0) storedValue = value;
+}
 let scalarValue = 0;
 let scalarDtype: ScalarDtype = 'float32';
 
@@ -157,13 +188,13 @@ function tensorScalar(start: number, end: number): boolean {
   let elements = 1;
   let content = -1;
   let contentEnd = -1;
-  const values = tensorValues;
-  values.length = 0;
+  storedCount = 0;
+  storedValue = 0;
   let p = start;
   while (p < end) {
     const key = varint(p, end);
     p = next;
-    const field = Math.floor(key / 8);
+    const field = fieldNumber(key);
     const wire = key & 7;
     if (field === 1 && wire === 0) {
       dtype = varint(p, end);
@@ -203,32 +234,32 @@ function tensorScalar(start: number, end: number): boolean {
       // float_val, packed
       const e = delimited(p, end);
       if ((e - next) % 4) fail('packed float_val length is not a multiple of 4');
-      for (let q = next; q < e; q += 4) values.push(view.getFloat32(q, true));
+      for (let q = next; q < e; q += 4) store(view.getFloat32(q, true));
       p = e;
     } else if (field === 5 && wire === 5) {
       if (p + 4 > end) fail('truncated fixed32');
-      values.push(view.getFloat32(p, true));
+      store(view.getFloat32(p, true));
       p += 4;
     } else if (field === 6 && wire === 2) {
       const e = delimited(p, end);
       if ((e - next) % 8) fail('packed double_val length is not a multiple of 8');
-      for (let q = next; q < e; q += 8) values.push(view.getFloat64(q, true));
+      for (let q = next; q < e; q += 8) store(view.getFloat64(q, true));
       p = e;
     } else if (field === 6 && wire === 1) {
       if (p + 8 > end) fail('truncated fixed64');
-      values.push(view.getFloat64(p, true));
+      store(view.getFloat64(p, true));
       p += 8;
     } else if (field === 13 && wire === 2) {
       // half_val (also bfloat16), packed int32 bit patterns
       const e = delimited(p, end);
       let q = next;
       while (q < e) {
-        values.push(varint(q, e));
+        store(varint(q, e));
         q = next;
       }
       p = e;
     } else if (field === 13 && wire === 0) {
-      values.push(varint(p, end));
+      store(varint(p, end));
       p = next;
     } else p = skip(wire, p, end);
   }
@@ -271,7 +302,8 @@ function tensorScalar(start: number, end: number): boolean {
     return true;
   }
   // As make_ndarray does: one stored value fills the shape; none means zeros.
-  const stored = values.length ? values[values.length === 1 ? 0 : fail('more values than elements')] : 0;
+  if (storedCount > 1) fail('more values than elements');
+  const stored = storedValue;
   scalarValue =
     type === 'float16'
       ? halfToNumber(stored & 0xffff)
@@ -329,7 +361,7 @@ function summaryValue(start: number, end: number): void {
   while (p < end) {
     const key = varint(p, end);
     p = next;
-    const field = Math.floor(key / 8);
+    const field = fieldNumber(key);
     const wire = key & 7;
     if (field === 1 && wire === 2) {
       const e = delimited(p, end);
@@ -396,12 +428,12 @@ export function decodeEventRaw(bytes: Uint8Array, start = 0, end = bytes.length)
   raw.fileVersion = undefined;
   raw.sessionLog = undefined;
   raw.count = 0;
-  raw.otherTags.length = 0;
+  if (raw.otherTags.length) raw.otherTags.length = 0;
   let p = start;
   while (p < end) {
     const key = varint(p, end);
     p = next;
-    const field = Math.floor(key / 8);
+    const field = fieldNumber(key);
     const wire = key & 7;
     if (field === 0) fail('field number 0');
     if (field === 1 && wire === 1) {

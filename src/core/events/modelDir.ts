@@ -49,15 +49,18 @@ export class ModelDir {
     return path.relative(this.root, run.dir) || '.';
   }
 
-  async poll(): Promise<{ events: number; tags: Set<string> }> {
+  /** Reads what is new; `bytesRead` is what this poll read of the event files (only appended bytes). */
+  async poll(): Promise<{ events: number; bytesRead: number; tags: Set<string> }> {
     for (const dir of await findRunDirs(this.root)) {
       if (!this.runs.has(dir)) this.runs.set(dir, new ScalarRun(dir));
     }
     let events = 0;
+    let bytesRead = 0;
     const tags = new Set<string>();
     for (const run of this.runs.values()) {
       const r = await run.poll();
       events += r.events;
+      bytesRead += r.bytesRead;
       for (const t of r.tags) tags.add(t);
     }
     this.checkpoints = (await prefixesIn(this.root)).map((prefix) => ({
@@ -68,7 +71,7 @@ export class ModelDir {
     const write = this.lastWriteMs;
     this.grew = this.previousWrite !== 0 && write > this.previousWrite;
     this.previousWrite = write;
-    return { events, tags };
+    return { events, bytesRead, tags };
   }
 
   get lastWriteMs(): number {

@@ -29,8 +29,11 @@ export interface RunPoll {
 export class ScalarRun {
   readonly files = new Map<string, EventFileTail>();
   readonly series = new Map<string, ScalarSeries>();
-  /** Plugin of each tag, from the first value that carried metadata. */
-  private readonly plugins = new Map<string, string>();
+  /** Per tag: its plugin (from the first value that carried metadata) and its series; one lookup per point. */
+  private readonly tagState = new Map<
+    string,
+    { plugin: string | undefined; series: ScalarSeries | undefined }
+  >();
   /** Tags of non-scalar summaries (histograms, images, text). */
   readonly otherTags = new Set<string>();
   events = 0;
@@ -71,7 +74,8 @@ export class ScalarRun {
       names = [];
     }
     names.sort(compareEventFiles);
-    const tags = new Set<string>();
+    const lengths = new Map<ScalarSeries, number>();
+    for (const s of this.series.values()) lengths.set(s, s.length);
     let events = 0;
     let bytesRead = 0;
     for (const name of names) {
@@ -82,7 +86,7 @@ export class ScalarRun {
         this.files.set(file, tail);
       }
       try {
-        const r = await tail.poll((e) => this.add(e, tags));
+        const r = await tail.poll((e) => this.add(e));
         events += r.events;
         bytesRead += r.bytesRead;
       } catch (error) {
@@ -91,10 +95,13 @@ export class ScalarRun {
       }
     }
     this.events += events;
+    // Tags that got points: their series grew (or are new).
+    const tags = new Set<string>();
+    for (const [tag, s] of this.series) if (s.length > (lengths.get(s) ?? 0)) tags.add(tag);
     return { events, bytesRead, tags };
   }
 
-  private add(event: RawEvent, tags: Set<string>): void {
+  private add(event: RawEvent): void {
     if (event.wallTime) {
       if (this.firstWallTime === undefined) this.firstWallTime = event.wallTime;
       this.lastWallTime = event.wallTime;
@@ -108,21 +115,25 @@ export class ScalarRun {
       const tag = event.tags[i];
       const dtype = event.dtypes[i];
       const pluginName = event.plugins[i];
+      let state = this.tagState.get(tag);
+      if (!state) {
+        state = { plugin: undefined, series: undefined };
+        this.tagState.set(tag, state);
+      }
       if (pluginName) {
-        if (!this.plugins.has(tag)) this.plugins.set(tag, pluginName);
+        if (state.plugin === undefined) state.plugin = pluginName;
       } else if (dtype !== 'simple') {
         // A tensor without metadata: a scalar unless the tag's first metadata said otherwise.
-        const plugin = this.plugins.get(tag);
-        if (plugin !== undefined && plugin !== 'scalars') continue;
+        if (state.plugin !== undefined && state.plugin !== 'scalars') continue;
       }
-      let series = this.series.get(tag);
+      let series = state.series;
       if (!series) {
         series = new ScalarSeries(tag);
+        state.series = series;
         this.series.set(tag, series);
       }
       series.push(event.step, event.wallTime, event.values[i]);
       series.dtype = dtype;
-      tags.add(tag);
     }
   }
 

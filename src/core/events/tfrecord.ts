@@ -1,7 +1,7 @@
 // TFRecord framing (tsl/lib/io/record_writer.cc): uint64 length, masked CRC32C of the length,
 // data, masked CRC32C of the data, all little-endian. Both CRCs are checked. A record cut short at
 // the end of the bytes is not an error: parsing stops before it and reports how far it got.
-import { crc32cRange, maskCrc } from '../checkpoint/crc32c';
+import { crc32c8, crc32cRange, maskCrc } from '../checkpoint/crc32c';
 import { EventFileError } from './errors';
 
 export const RECORD_HEADER_BYTES = 12;
@@ -9,9 +9,6 @@ export const RECORD_FOOTER_BYTES = 4;
 
 /** Longest record we accept (TensorFlow's own readers refuse far less); a larger length is corruption. */
 const MAX_RECORD_BYTES = 1 << 30;
-
-const u32 = (b: Uint8Array, p: number) =>
-  (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
 
 /**
  * Calls `onRecord` with the range `[start, end)` of `bytes` holding each complete record's data
@@ -27,10 +24,11 @@ export function frameRecords(
 ): number {
   let pos = 0;
   const n = bytes.length;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   while (n - pos >= RECORD_HEADER_BYTES) {
-    const lo = u32(bytes, pos);
-    const hi = u32(bytes, pos + 4);
-    if (maskCrc(crc32cRange(bytes, pos, pos + 8)) !== u32(bytes, pos + 8)) {
+    const lo = view.getUint32(pos, true);
+    const hi = view.getUint32(pos + 4, true);
+    if (maskCrc(crc32c8(view, pos)) !== view.getUint32(pos + 8, true)) {
       throw new EventFileError('crc-mismatch', file, base + pos, 'record length CRC mismatch');
     }
     const length = hi * 0x100000000 + lo;
@@ -41,7 +39,7 @@ export function frameRecords(
     if (end > n) break; // partial record: wait for the rest
     const dataStart = pos + RECORD_HEADER_BYTES;
     const dataEnd = end - RECORD_FOOTER_BYTES;
-    if (maskCrc(crc32cRange(bytes, dataStart, dataEnd)) !== u32(bytes, dataEnd)) {
+    if (maskCrc(crc32cRange(view, dataStart, dataEnd)) !== view.getUint32(dataEnd, true)) {
       throw new EventFileError('crc-mismatch', file, base + pos, 'record data CRC mismatch');
     }
     onRecord(bytes, dataStart, dataEnd, base + pos);

@@ -1,9 +1,19 @@
 // The Curves panel: the scalars of one or several model_dirs drawn by the webview (uPlot). The
-// Training Runs view tells it when new events were read; it sends the data again, at most twice a
-// second. PNG and CSV exports go through a save dialog (or a given file, for scripts and tests).
+// Training Runs view tells it when new events were read; it sends only the new points (at most twice
+// a second), and all the data when the panel (re)loads or shows another model_dir. PNG and CSV exports go through a save dialog (or a given file, for scripts and tests).
 import * as vscode from 'vscode';
-import type { ModelDir } from '../../core/events';
-import type { CurveRun, CurvesData, FromPanel, Rendered, ToPanel } from '../../webview/runs/protocol';
+import type { ModelDir, ScalarRun } from '../../core/events';
+import { seriesDelta } from '../../webview/runs/delta';
+import type {
+  CurveRun,
+  CurveRunDelta,
+  CurveSegment,
+  CurvesData,
+  CurveTagDelta,
+  FromPanel,
+  Rendered,
+  ToPanel,
+} from '../../webview/runs/protocol';
 import { curvesHtml } from './html';
 
 export const CURVES_VIEW_TYPE = 'modelGarden.curves';
@@ -31,6 +41,13 @@ export function curvesCsv(runs: readonly CurveRun[], tags?: readonly string[]): 
   return lines.join('\n') + '\n';
 }
 
+function countPoints(tags: readonly Readonly<Record<string, readonly CurveSegment[]>>[]): number {
+  let n = 0;
+  for (const t of tags)
+    for (const segments of Object.values(t)) for (const s of segments) n += s.steps.length;
+  return n;
+}
+
 export class CurvesPanel {
   private static current: CurvesPanel | undefined;
   private readonly roots = new Set<string>();
@@ -40,6 +57,10 @@ export class CurvesPanel {
   private lastSent = 0;
   private nextRequest = 1;
   private readonly pngWaiters = new Map<number, (dataUrl: string) => void>();
+  /** Points of each run folder and tag the webview has (`<run dir>\0<tag>`). */
+  private readonly sent = new Map<string, number>();
+  /** The last data message: its type and how many points it carried (for tests and the log). */
+  lastSend: { type: 'data' | 'append'; points: number } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderedEmitter = new vscode.EventEmitter<Rendered>();
   /** Fires whenever the webview has drawn new data. */
@@ -54,19 +75,41 @@ export class CurvesPanel {
         CURVES_VIEW_TYPE,
         'Model Garden: Curves',
         { viewColumn: vscode.ViewColumn.Active, preserveFocus: true },
-        {
-          enableScripts: true,
-          retainContextWhenHidden: true,
-          localResourceRoots: [vscode.Uri.joinPath(host.extensionUri, 'dist', 'webview')],
-        },
+        CurvesPanel.options(host.extensionUri),
       );
       panel = new CurvesPanel(webviewPanel, host);
     }
-    for (const r of roots) panel.roots.add(r);
-    panel.focusTag = focusTag;
-    panel.panel.title = `Curves: ${[...panel.roots].map((r) => host.label(r)).join(', ')}`;
-    panel.send();
+    panel.addRoots(roots, focusTag);
     return panel;
+  }
+
+  /**
+   * A panel VS Code restored after a reload (WebviewPanelSerializer), on the model_dirs its webview
+   * saved; the webview keeps its own settings (smoothing, scale, axis, filter).
+   */
+  static revive(webviewPanel: vscode.WebviewPanel, host: CurvesHost, roots: readonly string[]): CurvesPanel {
+    CurvesPanel.current?.panel.dispose();
+    webviewPanel.webview.options = CurvesPanel.options(host.extensionUri);
+    const panel = new CurvesPanel(webviewPanel, host);
+    panel.addRoots(roots);
+    return panel;
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private addRoots(roots: readonly string[], focusTag?: string): void {
+    for (const r of roots) this.roots.add(r);
+    this.focusTag = focusTag;
+    this.panel.title = this.roots.size
+      ? `Curves: ${[...this.roots].map((r) => this.host.label(r)).join(', ')}`
+      : 'Model Garden: Curves';
+    this.send();
   }
 
   static get active(): CurvesPanel | undefined {
@@ -90,40 +133,86 @@ export class CurvesPanel {
     return [...this.roots];
   }
 
-  /** New events were read for `root`: send the data again (throttled). */
+  /** New events were read for `root`: send the new points (throttled). */
   changed(root: string): void {
     if (!this.roots.has(root) || this.timer) return;
     const wait = Math.max(0, this.lastSent + 500 - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.send();
+      this.sendNew();
     }, wait);
   }
 
-  data(): CurvesData {
-    const runs: CurveRun[] = [];
+  /** The run folders of the shown model_dirs with their labels. */
+  private *shownRuns(): Generator<{ run: ScalarRun; label: string }> {
     for (const root of this.roots) {
       const dir = this.host.modelDir(root);
       if (!dir) continue;
       const label = this.host.label(root);
       for (const run of dir.runs.values()) {
         const name = dir.runName(run);
-        const tags: Record<string, CurveRun['tags'][string]> = {};
-        for (const tag of run.tags()) {
-          const series = run.series.get(tag)!;
-          tags[tag] = Array.from({ length: series.segments }, (_, s) => series.segment(s));
-        }
-        runs.push({ id: run.dir, label: name === '.' ? label : `${label}/${name}`, tags });
+        yield { run, label: name === '.' ? label : `${label}/${name}` };
       }
     }
-    return { runs, ...(this.focusTag ? { focusTag: this.focusTag } : {}) };
+  }
+
+  /** Everything shown, as sent on load; `record` notes what the webview then has. */
+  data(record = false): CurvesData {
+    const runs: CurveRun[] = [];
+    if (record) this.sent.clear();
+    for (const { run, label } of this.shownRuns()) {
+      const tags: Record<string, CurveRun['tags'][string]> = {};
+      for (const tag of run.tags()) {
+        const series = run.series.get(tag)!;
+        tags[tag] = Array.from({ length: series.segments }, (_, s) => series.segment(s));
+        if (record) this.sent.set(`${run.dir}\0${tag}`, series.length);
+      }
+      runs.push({ id: run.dir, label, tags });
+    }
+    return { runs, roots: [...this.roots], ...(this.focusTag ? { focusTag: this.focusTag } : {}) };
+  }
+
+  /** The points read since the last message, per run and tag; `record` notes them as sent. */
+  newPoints(record = false): CurveRunDelta[] {
+    const deltas: CurveRunDelta[] = [];
+    for (const { run, label } of this.shownRuns()) {
+      const tags: Record<string, CurveTagDelta> = {};
+      let any = false;
+      for (const tag of run.tags()) {
+        const key = `${run.dir}\0${tag}`;
+        const series = run.series.get(tag)!;
+        const delta = seriesDelta(series, this.sent.get(key) ?? 0);
+        if (!delta) continue;
+        tags[tag] = delta;
+        any = true;
+        if (record) this.sent.set(key, series.length);
+      }
+      if (any) deltas.push({ id: run.dir, label, tags });
+    }
+    return deltas;
   }
 
   private send(): void {
     if (!this.ready) return;
     this.lastSent = Date.now();
-    this.post({ type: 'data', data: this.data() });
+    const data = this.data(true);
+    this.lastSend = { type: 'data', points: countPoints(data.runs.map((r) => r.tags)) };
+    this.post({ type: 'data', data });
     this.focusTag = undefined;
+  }
+
+  private sendNew(): void {
+    if (!this.ready) return;
+    const runs = this.newPoints(true);
+    if (runs.length === 0) return;
+    this.lastSent = Date.now();
+    this.lastSend = {
+      type: 'append',
+      points: countPoints(
+        runs.map((r) => Object.fromEntries(Object.entries(r.tags).map(([t, d]) => [t, d.segments]))),
+      ),
+    };
+    this.post({ type: 'append', runs });
   }
 
   private post(message: ToPanel): void {
@@ -150,6 +239,7 @@ export class CurvesPanel {
   private async receive(m: FromPanel): Promise<void> {
     switch (m.type) {
       case 'ready':
+      case 'resync':
         this.ready = true;
         this.send();
         break;

@@ -28,8 +28,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
   readonly onDidChangeTreeData = this.changed.event;
   private readonly dirs = new Map<string, ModelDir>();
   private sources = new Map<string, Set<RunsSource>>();
-  private polling = new Map<string, Promise<number>>();
-  private readonly polled = new vscode.EventEmitter<{ root: string; events: number }>();
+  private polling = new Map<string, Promise<{ events: number; bytesRead: number }>>();
+  /** After each read of a model_dir: new events and the bytes read for them. */
+  private readonly polled = new vscode.EventEmitter<{ root: string; events: number; bytesRead: number }>();
   /** Fires after a model_dir was read; `events` is how many new events it had. */
   readonly onDidPoll = this.polled.event;
 
@@ -105,11 +106,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
     const d = dir;
     const promise = d
       .poll()
-      .then((r) => r.events)
+      .then(({ events, bytesRead }) => ({ events, bytesRead }))
       .finally(() => this.polling.delete(root));
     this.polling.set(root, promise);
-    return promise.then((events) => {
-      this.polled.fire({ root, events });
+    return promise.then(({ events, bytesRead }) => {
+      this.polled.fire({ root, events, bytesRead });
       this.changed.fire(undefined);
       return events;
     });

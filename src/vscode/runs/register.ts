@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addFolderToSetting } from '../settings/addFolder';
-import { CurvesPanel } from './panel';
+import { CURVES_VIEW_TYPE, CurvesPanel } from './panel';
 import type { RunsNode } from './nodes';
 import { addedRunFolders, RunsTreeProvider, RUN_FOLDERS_SETTING } from './provider';
 
@@ -14,6 +14,8 @@ export interface RunsApi {
   refresh(): Promise<string[]>;
   /** Opens the Curves panel on a model_dir (node or path) and resolves with the panel. */
   openCurves(target: unknown): Promise<CurvesPanel | undefined>;
+  /** What the WebviewPanelSerializer does with a panel VS Code restores and its saved state. */
+  reviveCurves(panel: vscode.WebviewPanel, state: unknown): Promise<CurvesPanel | undefined>;
   curvesPanel(): CurvesPanel | undefined;
 }
 
@@ -139,7 +141,29 @@ export function registerRuns(context: vscode.ExtensionContext): RunsApi {
     return CurvesPanel.show(host, [root], found.tag);
   };
 
+  /** The model_dirs a restored panel's webview saved; nothing is read in Restricted Mode. */
+  const revive = async (
+    webviewPanel: vscode.WebviewPanel,
+    state: unknown,
+  ): Promise<CurvesPanel | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      webviewPanel.dispose();
+      return undefined;
+    }
+    const saved = state && typeof state === 'object' && 'roots' in state ? state.roots : undefined;
+    const roots = Array.isArray(saved)
+      ? saved.filter((r): r is string => typeof r === 'string' && path.isAbsolute(r))
+      : [];
+    for (const root of roots) await provider.poll(root);
+    return CurvesPanel.revive(webviewPanel, host, roots);
+  };
+
   context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(CURVES_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
+        await revive(webviewPanel, state);
+      },
+    }),
     view,
     provider,
     { dispose: () => watchers.forEach((w) => w.dispose()) },
@@ -189,5 +213,5 @@ export function registerRuns(context: vscode.ExtensionContext): RunsApi {
       if (root) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(root));
     }),
   );
-  return { provider, view, refresh, openCurves, curvesPanel: () => CurvesPanel.active };
+  return { provider, view, refresh, openCurves, reviveCurves: revive, curvesPanel: () => CurvesPanel.active };
 }

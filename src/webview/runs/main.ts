@@ -4,17 +4,26 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { smoothEma } from '../../core/events/smooth';
-import type { CurvesData, FromPanel, Rendered, ToPanel, ViewSettings, XAxis } from './protocol';
+import { applyDelta } from './delta';
+import type { CurvesData, FromPanel, PanelState, Rendered, ToPanel, ViewSettings, XAxis } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: FromPanel): void;
-  getState(): ViewSettings | undefined;
-  setState(state: ViewSettings): void;
+  getState(): PanelState | undefined;
+  setState(state: PanelState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-let settings: ViewSettings = vscode.getState() ?? { smoothing: 0.6, log: false, xAxis: 'step', filter: '' };
+const saved = vscode.getState();
+let settings: ViewSettings = {
+  smoothing: saved?.smoothing ?? 0.6,
+  log: saved?.log ?? false,
+  xAxis: saved?.xAxis ?? 'step',
+  filter: saved?.filter ?? '',
+};
+let roots: readonly string[] = saved?.roots ?? [];
+const saveState = () => vscode.setState({ ...settings, roots: [...roots] });
 let data: CurvesData = { runs: [] };
 const charts = new Map<string, uPlot>();
 
@@ -35,12 +44,24 @@ const colour = (i: number) => {
   return css(name, fallback);
 };
 
+/** `color` (#rgb, #rrggbb[aa] or rgb[a](…), as themes give them) at `alpha`. */
 function withAlpha(color: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})/i.exec(color);
-  if (!m) return color;
-  const n = parseInt(m[1], 16);
-  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  const c = color.trim();
+  let rgb: number[] | undefined;
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(c)?.[1];
+  if (hex && (hex.length === 3 || hex.length === 4))
+    rgb = [0, 1, 2].map((i) => parseInt(hex[i] + hex[i], 16));
+  else if (hex && (hex.length === 6 || hex.length === 8))
+    rgb = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  else {
+    const m = /^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i.exec(c);
+    if (m) rgb = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  return rgb ? `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})` : c;
 }
+
+/** High-contrast themes (dark and light) need stronger faint lines and grid. */
+const highContrast = () => (document.body.dataset.vscodeThemeKind ?? '').includes('high-contrast');
 
 function tags(): string[] {
   const all = new Set<string>();
@@ -76,7 +97,13 @@ function chartData(tag: string): { aligned: uPlot.AlignedData; series: uPlot.Ser
       const color = colour(r);
       const values = seg.values.map((v) => (settings.log && !(v > 0) ? NaN : v));
       if (settings.smoothing > 0) {
-        lines.push({ label: `${label} raw`, color: withAlpha(color, 0.25), xs, ys: values, raw: true });
+        lines.push({
+          label: `${label} raw`,
+          color: withAlpha(color, highContrast() ? 0.5 : 0.35),
+          xs,
+          ys: values,
+          raw: true,
+        });
         lines.push({ label, color, xs, ys: smoothEma(values, settings.smoothing), raw: false });
       } else lines.push({ label, color, xs, ys: values, raw: false });
     });
@@ -107,12 +134,14 @@ function chartData(tag: string): { aligned: uPlot.AlignedData; series: uPlot.Ser
 }
 
 function options(tag: string, series: uPlot.Series[], width: number): uPlot.Options {
+  // Grid and ticks in the theme's foreground, faint: neutral in every theme. (A border colour is
+  // no good: in Light High Contrast it is the very colour of the charts' second series.)
   const fg = css('--vscode-foreground', '#cccccc');
-  const grid = css('--vscode-editorWidget-border', css('--vscode-panel-border', '#80808040'));
+  const hc = highContrast();
   const axis: uPlot.Axis = {
     stroke: fg,
-    grid: { stroke: withAlpha(grid, 0.5), width: 1 },
-    ticks: { stroke: grid, width: 1 },
+    grid: { stroke: withAlpha(fg, hc ? 0.3 : 0.13), width: 1 },
+    ticks: { stroke: withAlpha(fg, hc ? 0.6 : 0.3), width: 1 },
   };
   const tick = (v: number) => {
     if (v === 0) return '0';
@@ -138,8 +167,9 @@ function legend(card: HTMLElement, series: uPlot.Series[]): void {
   if (!box) {
     box = document.createElement('div');
     box.className = 'legend';
-    card.append(box);
   }
+  // Under the chart, also when the chart was built again (a new chart is appended to the card).
+  card.append(box);
   box.replaceChildren(
     ...series
       .slice(1)
@@ -153,6 +183,26 @@ function legend(card: HTMLElement, series: uPlot.Series[]): void {
         return entry;
       }),
   );
+}
+
+/** The theme's colours as the charts use them: when they change, the canvases are drawn again. */
+let drawnTheme = '';
+const themeKey = () =>
+  [
+    document.body.dataset.vscodeThemeKind,
+    '--vscode-foreground',
+    '--vscode-editor-background',
+    ...PALETTE.map(([name]) => name),
+  ]
+    .map((n) => (n && n.startsWith('--') ? css(n, '') : n))
+    .join('|');
+
+/** Canvases keep the colours they were drawn with: after a theme change, build the charts again. */
+function redrawForTheme(): void {
+  if (themeKey() === drawnTheme) return;
+  for (const chart of charts.values()) chart.destroy();
+  charts.clear();
+  render();
 }
 
 function render(): void {
@@ -199,6 +249,9 @@ function render(): void {
     rendered.push({ tag, series: series.length - 1, points });
   }
   const order = wanted.map((t) => container.querySelector(`[data-tag="${CSS.escape(t)}"]`)!);
+  // The theme the charts were drawn in (VS Code sets the kind on the body), for tests and rebuilds.
+  drawnTheme = themeKey();
+  document.body.dataset.drawnTheme = document.body.dataset.vscodeThemeKind ?? '';
   for (const el of order) container.append(el);
   $('empty').hidden = wanted.length > 0;
   $('empty').textContent = data.runs.length
@@ -206,7 +259,10 @@ function render(): void {
     : 'No scalars yet: waiting for the job to write events.';
   document.body.dataset.ready = wanted.length ? 'charts' : 'empty';
   document.body.dataset.points = String(rendered.reduce((n, c) => n + c.points, 0));
-  vscode.postMessage({ type: 'rendered', rendered: { charts: rendered, settings } });
+  vscode.postMessage({
+    type: 'rendered',
+    rendered: { charts: rendered, settings, state: { ...settings, roots: [...roots] } },
+  });
 }
 
 function png(tag: string): string | undefined {
@@ -229,7 +285,7 @@ function png(tag: string): string | undefined {
 
 function updateSettings(change: Partial<ViewSettings>): void {
   settings = { ...settings, ...change };
-  vscode.setState(settings);
+  saveState();
   render();
 }
 
@@ -264,13 +320,34 @@ function init(): void {
       if (card) chart.setSize({ width: Math.max(300, card.clientWidth - 16), height: 240 });
     }
   }).observe($('charts'));
+  // VS Code changes the body's class and the root's CSS variables when the theme changes.
+  let themeFrame = 0;
+  const themeObserver = new MutationObserver(() => {
+    cancelAnimationFrame(themeFrame);
+    themeFrame = requestAnimationFrame(redrawForTheme);
+  });
+  themeObserver.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['class', 'data-vscode-theme-kind'],
+  });
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
   window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
     const m = event.data;
     if (m.type === 'data') {
       data = m.data;
+      if (m.data.roots) {
+        roots = m.data.roots;
+        saveState();
+      }
       render();
       if (m.data.focusTag)
         document.querySelector(`[data-tag="${CSS.escape(m.data.focusTag)}"]`)?.scrollIntoView();
+    } else if (m.type === 'append') {
+      const next = applyDelta(data, m.runs);
+      if (next) {
+        data = next;
+        render();
+      } else vscode.postMessage({ type: 'resync' });
     } else if (m.type === 'exportPng') {
       const url = png(m.tag);
       if (url) vscode.postMessage({ type: 'png', tag: m.tag, dataUrl: url, requestId: m.requestId });
