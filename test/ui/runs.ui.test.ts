@@ -84,13 +84,21 @@ describe('curves panel as a person sees it', function () {
       throw error;
     }
     assert.match((await row.textContent()) ?? '', /step 600/);
-    await row.click();
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    try {
-      await frame.locator('body[data-ready="charts"]').waitFor({ timeout: 60_000 });
-    } catch (error) {
-      await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
-      throw error;
+    // The view redraws its rows while it polls the run; a click that lands during a redraw opens
+    // nothing (2 of 6 loaded runs waited here in vain), so click again until the panel opens.
+    for (let attempt = 1; ; attempt++) {
+      await row.click();
+      try {
+        await page.locator('iframe.webview.ready').first().waitFor({ timeout: 20_000 });
+        await frame.locator('body[data-ready="charts"]').waitFor({ timeout: 60_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) {
+          await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
+          throw error;
+        }
+      }
     }
     const titles = await frame.locator('.u-title').allTextContents();
     assert.deepEqual(titles, ['cls_accuracy', 'learning_rate', 'training_loss', 'validation_loss']);
