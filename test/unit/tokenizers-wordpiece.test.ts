@@ -103,6 +103,15 @@ describe('tokenizers: WordPiece rules', function () {
     assert.deepEqual(pieces('a東京b'), ['a', '東', '京', 'b']);
   });
 
+  it('splits off every printable ASCII character that is not a letter or digit (`_is_punctuation`)', function () {
+    // tokenization.py: ASCII 33-47, 58-64, 91-96 and 123-126 are punctuation, whatever their Unicode category.
+    for (let c = 33; c < 127; c++) {
+      const ch = String.fromCharCode(c);
+      if (/[A-Za-z0-9]/.test(ch)) continue;
+      assert.deepEqual(pieces(`is${ch}it`), ['is', ch, 'it'], `${JSON.stringify(ch)} (${c})`);
+    }
+  });
+
   it('infers casing from the vocabulary', function () {
     assert.equal(looksUncased(uncased.vocab), true);
     const cased = parseVocab(fs.readFileSync(fixture(this, 'vocab', 'bert_cased_vocab.txt'), 'utf8'));
