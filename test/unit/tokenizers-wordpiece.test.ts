@@ -72,6 +72,12 @@ describe('tokenizers: WordPiece rules', function () {
   it("lower-cases a final capital sigma as Python's str.lower() does (ς), not character by character", function () {
     assert.deepEqual(pieces('ΟΔΟΣ'), pieces('οδος'));
     assert.deepEqual(pieces('ΣΑ'), pieces('σα'));
+    // Final only when preceded by a cased letter and not followed by one (case-ignorable characters
+    // skipped); JavaScript's toLowerCase applies the same Unicode rule to the whole text.
+    for (const text of ['ΑΣΑ', 'ΟΔΟΣ ΑΣ', 'ΟΔΟΣ.', "ΑΣ'Α", 'ΑΣ\u00adΑ', 'Σ'])
+      assert.deepEqual(pieces(text), pieces(text.toLowerCase()), text);
+    // The vocabulary tells σ from ς, so the comparisons above can fail.
+    assert.notDeepEqual(pieces('ασα'), pieces('αςα'));
   });
 
   it('keeps private-use characters (only Cc/Cf are removed) so they become [UNK]', function () {
