@@ -1,9 +1,11 @@
-// The SSTable container's own rules on small hand-built tables: keys strictly increasing, and a block
-// handle whose 5-byte trailer would reach into the footer is a truncated table.
+// The container's own rules on small hand-built inputs: SSTable keys strictly increasing, a block
+// handle whose 5-byte trailer would reach into the footer is a truncated table, and a bundle entry's
+// size must be exactly its dtype size times its element count.
 import * as assert from 'node:assert/strict';
 import { CheckpointError } from '../../src/core/checkpoint/errors';
 import { crc32c, crc32cExtend, maskCrc } from '../../src/core/checkpoint/crc32c';
 import { FOOTER_LENGTH, parseTable, TABLE_MAGIC } from '../../src/core/checkpoint/sstable';
+import { decodeTensor } from '../../src/core/checkpoint/values';
 
 function varint(n: number): number[] {
   const out: number[] = [];
@@ -83,5 +85,38 @@ describe('checkpoint: SSTable rules on hand-built tables', function () {
   it('reports a block whose trailer reaches into the footer as truncated (the trailer is 5 bytes)', function () {
     assert.equal(codeOf(table(['a'], 0)), 'parsed');
     assert.match(codeOf(table(['a'], 1)), /^truncated: /);
+  });
+});
+
+describe('checkpoint: a bundle entry whose size is not dtype size × elements', function () {
+  it('is corrupt, whether the size is too small or too large (the CRC matching the bytes)', function () {
+    for (const size of [4, 8, 12]) {
+      const bytes = new Uint8Array(new Float32Array([1.5, -2, 3]).buffer, 0, size);
+      const entry = {
+        key: 'w',
+        dtype: 1,
+        dtypeName: 'float32',
+        shape: [2],
+        unknownRank: false,
+        shard: 0,
+        offset: 0,
+        size,
+        crc32c: maskCrc(crc32c(bytes)),
+        slices: [],
+      };
+      const decode = () => decodeTensor(entry, bytes, 'test.data', { verify: true });
+      if (size === 8) {
+        assert.deepEqual([...(decode().values as Float32Array)], [1.5, -2]);
+        continue;
+      }
+      assert.throws(
+        decode,
+        (e: unknown) =>
+          e instanceof CheckpointError &&
+          e.code === 'corrupt' &&
+          /invalid size in bundle entry: \d+ bytes/.test(e.message),
+        `size ${size}`,
+      );
+    }
   });
 });
