@@ -84,6 +84,17 @@ describe('download: safe tar.gz extraction', function () {
     ]);
     assert.equal(error.code, 'unsafe-archive');
     assert.ok(!fs.existsSync(path.join(dir, 'pwned.txt')));
+    // A link that resolves to the parent folder itself is outside too.
+    for (const [name, target] of [
+      ['up', '..'],
+      ['a/up', '../..'],
+      ['a/b/up', '../../../'],
+    ])
+      assert.match(
+        unsafeReason(name, { type: 'SymbolicLink', linkpath: target }) ?? 'accepted',
+        /outside the folder/,
+        name,
+      );
   });
 
   it('refuses a symlink that climbs out after descending through another link', async function () {

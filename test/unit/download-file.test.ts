@@ -107,6 +107,30 @@ describe('download: downloadFile against a local server', function () {
     assert.deepEqual(await fs.promises.readFile(file), changed);
   });
 
+  it('resumes again when a 206 ends cleanly before its announced total (a server that caps each response)', async function () {
+    // The first response drops after 100 kB; each resumed one is a 206 of at most 100 kB that ends cleanly
+    // although Content-Range announces the whole file.
+    const chunk = 100_000;
+    server.on('/f', (req, res, i) => {
+      if (i === 0) return dropAfter(res, data, chunk, '"v1"', file + '.part');
+      const start = Number(/^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''))?.[1]);
+      const end = Math.min(data.length, start + chunk);
+      res.writeHead(206, {
+        etag: '"v1"',
+        'content-length': String(end - start),
+        'content-range': `bytes ${start}-${end - 1}/${data.length}`,
+      });
+      res.end(data.subarray(start, end));
+    });
+    const result = await downloadFile(server.url('/f'), file, fast);
+    assert.deepEqual(await fs.promises.readFile(file), data);
+    assert.equal(result.sha256, sha(data));
+    assert.deepEqual(
+      server.requestsFor('/f').map((r) => r.headers.range ?? null),
+      [null, 'bytes=100000-', 'bytes=200000-'],
+    );
+  });
+
   it('retries after a 500 and then succeeds', async function () {
     server.on('/f', (req, res, i) => (i === 0 ? res.writeHead(500).end('boom') : serveBytes(req, res, data)));
     const result = await downloadFile(server.url('/f'), file, fast);

@@ -307,6 +307,8 @@ describe('event files: status and smoothing', () => {
     // Second: (0.6*0.4*1 + 0.4*2) / (1 - 0.36), computed the long way.
     assert.ok(Math.abs(s[1] - (0.24 + 0.8) / 0.64) < 1e-15);
     assert.ok(Number.isNaN(s[2]));
+    // The NaN is skipped, not counted: 4 is the third finite point, debiased by 1 - 0.6³.
+    assert.ok(Math.abs(s[3] - ((0.24 + 0.8) * 0.6 + 0.4 * 4) / (1 - 0.216)) < 1e-12, String(s[3]));
     assert.deepEqual(smoothEma([1, 5], 0), [1, 5]);
   });
 });

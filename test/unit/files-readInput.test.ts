@@ -46,6 +46,11 @@ describe('input files: regular files only, bounded size', function () {
     const options = { what: 'vocabulary', maxBytes: 16 };
     assert.equal(readInputFileSync(file, options).toString(), 'hello');
     assert.equal((await readInputFile(file, options)).toString(), 'hello');
+    // Exactly the limit is allowed.
+    const full = path.join(tmp, 'full.txt');
+    fs.writeFileSync(full, 'y'.repeat(16));
+    assert.equal(readInputFileSync(full, options).length, 16);
+    assert.equal((await readInputFile(full, options)).length, 16);
     const big = path.join(tmp, 'big.txt');
     fs.writeFileSync(big, 'x'.repeat(17));
     const cases: [string, RegExp][] = [

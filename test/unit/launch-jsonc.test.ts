@@ -67,6 +67,13 @@ function variants(): { name: string; text: string; hasEntry: boolean }[] {
   list.push({ name: 'comment only', text: '// nothing here yet\n', hasEntry: false });
   // Without a final newline the new document must start on a line of its own, not inside the comment.
   list.push({ name: 'comment only, no final newline', text: '// nothing here yet', hasEntry: false });
+  // Only the last line counts: a newline earlier in the file does not end the last comment.
+  list.push({ name: 'two comment lines, no final newline', text: '// first\n// second', hasEntry: false });
+  list.push({
+    name: 'two comment lines, CRLF, no final newline',
+    text: '// first\r\n// second',
+    hasEntry: false,
+  });
   list.push({
     name: 'same-name entry present',
     text: `{\n  // keep me\n  "configurations": [\n    { "name": "A" },\n    {\n      "name": "Fine-tune BERT", // old\n      "args": []\n    }, // tail\n    { "name": "C" }\n  ]\n}\n`,
@@ -134,10 +141,7 @@ describe('launch: JSONC writer', () => {
       assertOnlyEntryAdded(insertedChunks(variant.text, text));
       if (variant.text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(text), 'CRLF kept');
       if (/^\t/m.test(variant.text)) assert.ok(!/\n {2}"name": "Fine-tune BERT"/.test(text), 'tabs kept');
-      assert.equal(
-        action,
-        variant.text.trim() && !/^\s*\/\/[^\n]*\s*$/.test(variant.text) ? 'inserted' : 'created',
-      );
+      assert.equal(action, stripComments(variant.text).trim() ? 'inserted' : 'created');
       // A second upsert of the same name must not duplicate.
       assert.throws(() => upsertEntry(text, 'launch', ENTRY), EntryExistsError);
     });

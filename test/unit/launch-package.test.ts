@@ -122,6 +122,12 @@ describe('launch: the installed Model Garden package and dataset choices', () =>
       via: 'csv',
       values: { 'task.a': 1e-5, 'task.b': '1.0e5', 'task.c': 'y' },
     });
+    // A key given twice: the last one counts, at the top level and inside a group (PyYAML keeps the last).
+    assert.deepEqual(readParamsOverride('a=1,b=0,a=2,task.x=first,task.y=1,task.x=last'), {
+      ok: true,
+      via: 'csv',
+      values: { a: 2, b: 0, 'task.x': 'last', 'task.y': 1 },
+    });
   });
 
   it('the spec of the package layout runs as python3 -m official.nlp.train with no config file', () => {

@@ -59,7 +59,11 @@ function powershellArgv(command: string): string[] {
   const out: string[] = [];
   let i = 0;
   const isQuote = (ch: string) => ch.length === 1 && "'\u2018\u2019\u201a\u201b".includes(ch);
-  if (command.startsWith('& ')) i = 2;
+  // A line that starts with a quoted string is an expression that prints the string; only the call
+  // operator `&` runs it as a command.
+  const called = command.startsWith('& ');
+  if (called) i = 2;
+  assert.ok(called || !isQuote(command[0] ?? ''), `a quoted program without & is not run: ${command}`);
   while (i < command.length) {
     if (command[i] === ' ') {
       i++;
@@ -160,6 +164,11 @@ describe('launch: shell quoting', () => {
   it('PowerShell: every hard value decodes back (verbatim strings)', () => {
     const command = joinCommand('powershell', ['python', ...HARD]);
     assert.deepEqual(powershellArgv(command), ['python', ...HARD]);
+    // A program path that needs quotes is run through the call operator.
+    const program = 'C:\\Program Files\\Python 3.12\\python.exe';
+    const called = joinCommand('powershell', [program, '--mode=train']);
+    assert.deepEqual(powershellArgv(called), [program, '--mode=train']);
+    assert.ok(called.startsWith("& '"), called);
     assert.equal(quotePowerShell('a,b'), "'a,b'");
     assert.equal(quotePowerShell('$x'), "'$x'");
   });

@@ -52,4 +52,20 @@ describe('WordPiece: [UNK] spans and astral characters', function () {
       ],
     );
   });
+
+  it('never splits a pair even when the vocabulary holds lone surrogates', function () {
+    // Not valid text, but parseVocab takes any string: a piece ending in the first half of 😀.
+    const odd = new WordPieceTokenizer(parseVocab(['[UNK]', 'x', 'x\uD83D', '##\uDE00', '##😀'].join('\n')), {
+      lowerCase: false,
+    });
+    const e = odd.encode('x😀');
+    assert.deepEqual(
+      [e.ids, e.starts, e.ends],
+      [
+        [1, 4],
+        [0, 1],
+        [1, 3],
+      ],
+    );
+  });
 });

@@ -72,6 +72,12 @@ describe('tokenizers: WordPiece rules', function () {
   it("lower-cases a final capital sigma as Python's str.lower() does (ς), not character by character", function () {
     assert.deepEqual(pieces('ΟΔΟΣ'), pieces('οδος'));
     assert.deepEqual(pieces('ΣΑ'), pieces('σα'));
+    // Final only when preceded by a cased letter and not followed by one (case-ignorable characters
+    // skipped); JavaScript's toLowerCase applies the same Unicode rule to the whole text.
+    for (const text of ['ΑΣΑ', 'ΟΔΟΣ ΑΣ', 'ΟΔΟΣ.', "ΑΣ'Α", 'ΑΣ\u00adΑ', 'Σ'])
+      assert.deepEqual(pieces(text), pieces(text.toLowerCase()), text);
+    // The vocabulary tells σ from ς, so the comparisons above can fail.
+    assert.notDeepEqual(pieces('ασα'), pieces('αςα'));
   });
 
   it('keeps private-use characters (only Cc/Cf are removed) so they become [UNK]', function () {
@@ -101,6 +107,15 @@ describe('tokenizers: WordPiece rules', function () {
   it('splits on U+2028 (Python str.split) and around CJK ideographs', function () {
     assert.deepEqual(pieces('hello\u2028world'), ['hello', 'world']);
     assert.deepEqual(pieces('a東京b'), ['a', '東', '京', 'b']);
+  });
+
+  it('splits off every printable ASCII character that is not a letter or digit (`_is_punctuation`)', function () {
+    // tokenization.py: ASCII 33-47, 58-64, 91-96 and 123-126 are punctuation, whatever their Unicode category.
+    for (let c = 33; c < 127; c++) {
+      const ch = String.fromCharCode(c);
+      if (/[A-Za-z0-9]/.test(ch)) continue;
+      assert.deepEqual(pieces(`is${ch}it`), ['is', ch, 'it'], `${JSON.stringify(ch)} (${c})`);
+    }
   });
 
   it('infers casing from the vocabulary', function () {
