@@ -139,6 +139,21 @@ describe('download: misbehaving servers', function () {
     assert.deepEqual(await fs.promises.readFile(file), data);
   });
 
+  it('a 206 from byte 0 to a request without Range is the file, not "the file changed"', async function () {
+    server.on('/f', (_req, res) => {
+      res.writeHead(206, {
+        etag: '"v1"',
+        'content-length': String(data.length),
+        'content-range': `bytes 0-${data.length - 1}/${data.length}`,
+      });
+      res.end(data);
+    });
+    const result = await downloadFile(server.url('/f'), file, fast);
+    assert.equal(result.attempts, 1);
+    assert.equal(server.requestsFor('/f')[0].headers.range, undefined);
+    assert.deepEqual(await fs.promises.readFile(file), data);
+  });
+
   it('a 416 whose total differs from the .part restarts from zero', async function () {
     const smaller = bytesOf(250_000, 13);
     await writePart(data);

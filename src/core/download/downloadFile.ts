@@ -302,9 +302,10 @@ export async function downloadFile(
         );
         continue;
       }
-      // A server that ignores If-Range sends the rest of a changed file: the part is stale.
+      // A server that ignores If-Range sends the rest of a changed file: the part is stale. (A 206
+      // from 0 to a request without Range has no part to be stale: it is the file's first bytes.)
       const validator = validatorOf(response);
-      if (validator !== null && validator !== info?.validator) {
+      if (headers.range !== undefined && validator !== null && validator !== info?.validator) {
         await response.body.cancel().catch(() => undefined);
         await discardPart(file);
         lastFailure = new Retryable(
