@@ -2,31 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixture, skipBecause } from '../fixtures';
-import { openWorkbench, resultsDir, type Workbench } from './workbench';
-
-async function runCommand(page: Workbench['page'], title: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  // The palette filters the commands known when the text is typed: commands that register later (the
-  // extension host still starting on a loaded machine) appear only when it is opened again.
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 5_000 });
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        await page.screenshot({ path: path.join(resultsDir, 'panel-failure.png') });
-        throw error;
-      }
-      await page.keyboard.press('Escape');
-    }
-  }
-  await row.click();
-}
+import { openWorkbench, resultsDir, runCommand, type Workbench } from './workbench';
 
 describe('inference panel as a person sees it', function () {
   let workbench: Workbench | null = null;
@@ -46,13 +22,13 @@ describe('inference panel as a person sees it', function () {
   it('runs the tiny BERT on a selection and draws tokens and fill-mask candidates (screenshot panel.png)', async () => {
     const { page } = workbench!;
     const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
-    await runCommand(page, 'File: New Untitled Text File');
+    await runCommand(page, 'File: New Untitled Text File', 'panel-failure.png');
     const editor = page.locator('.editor-group-container.active .monaco-editor').first();
     await editor.waitFor({ timeout: 60_000 });
     await editor.click();
     await page.keyboard.type('all work and [MASK] play makes jack a dull boy');
     await page.keyboard.press(`${mod}+A`);
-    await runCommand(page, 'Model Garden: Run Model on Selection');
+    await runCommand(page, 'Model Garden: Run Model on Selection', 'panel-failure.png');
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     // First run: no model yet. The panel offers the workspace's checkpoint and the catalog, and says
     // nothing about a missing masked-LM head.
@@ -144,7 +120,7 @@ describe('inference panel as a person sees it', function () {
     assert.ok(ends ? ends[1] !== ends[2] : /same value/.test(legend), `legend: ${legend}`);
     await page.screenshot({ path: path.join(resultsDir, 'panel-attention.png') });
 
-    await runCommand(page, 'Preferences: Color Theme');
+    await runCommand(page, 'Preferences: Color Theme', 'panel-failure.png');
     const input = page.locator('.quick-input-widget input').first();
     await input.fill('Dark High Contrast');
     await page
@@ -180,7 +156,7 @@ describe('inference panel as a person sees it', function () {
 
   it('comes back with its tokens and candidates after the window reloads (serializer + saved state)', async () => {
     const { page } = workbench!;
-    await runCommand(page, 'Developer: Reload Window');
+    await runCommand(page, 'Developer: Reload Window', 'panel-failure.png');
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await frame.locator('body[data-ready="result"]').waitFor({ timeout: 120_000 });

@@ -10,28 +10,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { skipBecause } from '../fixtures';
-import { openWorkbench, resultsDir, type Workbench } from './workbench';
+import { openWorkbench, resultsDir, runCommand, type Workbench } from './workbench';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-async function runCommand(page: Workbench['page'], title: string): Promise<void> {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 5_000 });
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await row.click();
-}
 
 async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;

@@ -4,29 +4,7 @@ import * as path from 'node:path';
 import { skipBecause } from '../fixtures';
 import { writeEventFile, type EventSpec } from '../support/eventWriter';
 import { rng } from '../support/random';
-import { openWorkbench, resultsDir, type Workbench } from './workbench';
-
-async function runCommand(page: Workbench['page'], title: string): Promise<void> {
-  // The extension's commands appear once the extension host has started: try again until then.
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ timeout: 30_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 15_000 });
-      await row.click();
-      return;
-    } catch (error) {
-      if (attempt === 6) {
-        await page.screenshot({ path: path.join(resultsDir, 'runs-failure.png') });
-        throw error;
-      }
-      await page.keyboard.press('Escape');
-    }
-  }
-}
+import { openWorkbench, resultsDir, runCommand, type Workbench } from './workbench';
 
 /** A fine-tuning job's events: a noisy decaying loss, a linear-decay learning rate, eval every 100 steps. */
 function jobEvents(seed: number): { train: EventSpec[]; validation: EventSpec[] } {
@@ -74,7 +52,7 @@ describe('curves panel as a person sees it', function () {
     }
     // As a person would: the Training Runs view in the Model Garden sidebar, then the job's row.
     await page.locator('.activitybar [aria-label^="Model Garden"]').first().click({ timeout: 60_000 });
-    await runCommand(page, 'Model Garden: Refresh Training Runs');
+    await runCommand(page, 'Model Garden: Refresh Training Runs', 'runs-failure.png');
     const tree = page.locator('[id="workbench.view.extension.modelGarden"]');
     const row = tree.locator('.monaco-list-row', { hasText: 'bert_glue_mrpc' }).first();
     try {
@@ -128,7 +106,7 @@ describe('curves panel as a person sees it', function () {
     ] as const;
     const pixels = new Map<string, string>();
     for (const [theme, kind, name] of themes) {
-      await runCommand(page, 'Preferences: Color Theme');
+      await runCommand(page, 'Preferences: Color Theme', 'runs-failure.png');
       const input = page.locator('.quick-input-widget input').first();
       await input.fill(theme);
       await page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();

@@ -5,18 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { skipBecause } from '../fixtures';
-import { openWorkbench, resultsDir, type Workbench } from './workbench';
-
-async function runCommand(page: Workbench['page'], title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input').first();
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill(`>${title}`);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: title })
-    .first()
-    .click({ timeout: 30_000 });
-}
+import { openWorkbench, resultsDir, runCommand, type Workbench } from './workbench';
 
 for (const [theme, file] of [
   ['Default Light Modern', 'tokens-light.png'],

@@ -64,3 +64,35 @@ export async function openWorkbench(settings: Record<string, unknown> = {}): Pro
     },
   };
 }
+
+/**
+ * Runs a command from the palette as a person does: F1, its title, Enter on its row. The palette
+ * filters the commands known when the text is typed, and the extension's commands register only
+ * once its host has started (late on a loaded machine): so it is opened again until the row shows,
+ * for up to 90 s; then a screenshot `failureShot` is saved under test-results/ and the wait fails.
+ */
+export async function runCommand(
+  page: Page,
+  title: string,
+  failureShot = 'palette-failure.png',
+): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await page.screenshot({ path: path.join(resultsDir, failureShot) });
+        throw error;
+      }
+      await page.keyboard.press('Escape');
+    }
+  }
+  await row.click();
+}
