@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { repoRoot, skipBecause } from '../fixtures';
+import { repoRoot } from '../fixtures';
 import { activateExtension } from './extension';
+import { oraclePythonSetting } from './oraclePython';
 
 const PACKAGE_MNLI =
   'python3 -m official.nlp.train --experiment=bert/sentence_prediction --mode=train --model_dir=/tmp/mnli \\\n' +
@@ -36,14 +37,7 @@ interface Outcome {
 describe('launch: Resolve Configuration', function () {
   it('shows the final YAML beside a script, and puts a Model Garden error on the argument', async function () {
     this.timeout(10 * 60_000);
-    const python = vscode.workspace.getConfiguration().get<string>('modelGarden.python');
-    if (!python || !fs.existsSync(python)) {
-      skipBecause(
-        this,
-        'modelGarden.python is not the oracle venv (set MODEL_GARDEN_ORACLE_PYTHON)',
-        'oracle',
-      );
-    }
+    oraclePythonSetting(this);
     await activateExtension();
     const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const script = path.join(root, 'mnli.sh');
@@ -89,14 +83,7 @@ describe('launch: Resolve Configuration', function () {
 
   it('a pip user gets the config files of the installed version from the mirror, and the train.md command resolves', async function () {
     this.timeout(15 * 60_000);
-    const python = vscode.workspace.getConfiguration().get<string>('modelGarden.python');
-    if (!python || !fs.existsSync(python)) {
-      skipBecause(
-        this,
-        'modelGarden.python is not the oracle venv (set MODEL_GARDEN_ORACLE_PYTHON)',
-        'oracle',
-      );
-    }
+    const python = oraclePythonSetting(this);
     await activateExtension();
     const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const script = path.join(root, 'mnli-pip.sh');

@@ -8,8 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { repoRoot, skipBecause } from '../fixtures';
+import { repoRoot } from '../fixtures';
 import { activateExtension } from './extension';
+import { oraclePythonSetting } from './oraclePython';
 import { waitFor } from './wait';
 
 interface Inputs {
@@ -31,14 +32,7 @@ function trainerInputs(python: string): Promise<Inputs> {
 describe('launch: a wizard-written task runs in VS Code', function () {
   it('tasks.json entry from Generate Launch Configuration runs official.nlp.train to exit code 0', async function () {
     this.timeout(20 * 60_000);
-    const python = vscode.workspace.getConfiguration().get<string>('modelGarden.python');
-    if (!python || !fs.existsSync(python)) {
-      skipBecause(
-        this,
-        'modelGarden.python is not the oracle venv (set MODEL_GARDEN_ORACLE_PYTHON)',
-        'oracle',
-      );
-    }
+    const python = oraclePythonSetting(this);
     await activateExtension();
     const inputs = await trainerInputs(python!);
     const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-task-'));
