@@ -131,7 +131,14 @@ function activate4(x: v128, act: i32): v128 {
     const ax = f32x4.abs(x);
     const e = exp4(f32x4.mul(ax, f32x4.splat(-2)));
     const t = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
-    return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
+    // Near 0, 1 − e cancels: use the series x − x³/3 + 2x⁵/15 − 17x⁷/315 there.
+    const x2 = f32x4.mul(ax, ax);
+    let s = f32x4.splat(-17.0 / 315.0);
+    s = f32x4.add(f32x4.mul(s, x2), f32x4.splat(2.0 / 15.0));
+    s = f32x4.add(f32x4.mul(s, x2), f32x4.splat(-1.0 / 3.0));
+    s = f32x4.add(f32x4.mul(f32x4.mul(s, x2), ax), ax);
+    const small = f32x4.lt(ax, f32x4.splat(0.125));
+    return v128.or(v128.bitselect(s, t, small), v128.and(x, i32x4.splat(0x80000000)));
   }
   return x;
 }
