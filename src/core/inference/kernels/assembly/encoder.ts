@@ -158,19 +158,11 @@ export function activation(x: usize, out: usize, n: i32, act: i32): void {
 
 /**
  * A 4 × 8 tile of C over kc steps of k: the sums start from `init` (row stride `ldi` bytes: C itself, or
- * the bias with stride 0, or zero when `init` is 0). `a` points at A[row][k0], `b` at the panel's row k0.
- * Kept small and not inlined, so that the eight accumulators stay in registers.
+ * the bias with stride 0, or zero when `init` is 0). `a` points at a packed block of A (kc steps of 4
+ * rows, packA), `b` at the panel's row k0. Kept small and not inlined, so that the eight accumulators
+ * stay in registers.
  */
-function tile4x8(
-  a: usize,
-  lda: usize,
-  b: usize,
-  kc: i32,
-  c: usize,
-  ldc: usize,
-  init: usize,
-  ldi: usize,
-): void {
+function tile4x8(a: usize, b: usize, kc: i32, c: usize, ldc: usize, init: usize, ldi: usize): void {
   let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
   if (init) {
     c00 = v128.load(init);
@@ -192,26 +184,22 @@ function tile4x8(
     c31 = c00;
   }
   const end = b + ((<usize>kc) << 5);
-  const a1 = lda;
-  const a2 = lda << 1;
-  const a3 = a1 + a2;
-  // (Unrolling this loop by hand made V8 spill accumulators: slower.)
   while (b < end) {
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let x = v128.load32_splat(a);
     c00 = f32x4.add(c00, f32x4.mul(x, b0));
     c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    x = v128.load32_splat(a + a1);
+    x = v128.load32_splat(a, 4);
     c10 = f32x4.add(c10, f32x4.mul(x, b0));
     c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    x = v128.load32_splat(a + a2);
+    x = v128.load32_splat(a, 8);
     c20 = f32x4.add(c20, f32x4.mul(x, b0));
     c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    x = v128.load32_splat(a + a3);
+    x = v128.load32_splat(a, 12);
     c30 = f32x4.add(c30, f32x4.mul(x, b0));
     c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    a += 4;
+    a += 16;
     b += 32;
   }
   v128.store(c, c00);
@@ -224,26 +212,38 @@ function tile4x8(
   v128.store(c + 3 * ldc, c31, 16);
 }
 
-/** One row of C over a whole panel (8 columns, stored to `c` which may be a scratch row); as tile4x8. */
-function row1(a: usize, b: usize, kc: i32, c: usize, init: usize): void {
-  let c0: v128, c1: v128;
-  if (init) {
-    c0 = v128.load(init);
-    c1 = v128.load(init, 16);
-  } else {
-    c0 = f32x4.splat(0);
-    c1 = c0;
+/**
+ * Copies rows [0, rows) × k [0, kc) of A (row stride `lda` bytes) into groups of 4 rows, 4 floats per k
+ * (rows past `rows` are zero): the tile then reads A contiguously, away from the cache-set conflicts of
+ * row strides that are multiples of 4 KiB (3072 floats is 12 KiB).
+ */
+function packA(a: usize, lda: usize, rows: i32, kc: i32, dst: usize): void {
+  for (let q = 0; q < rows; q += 4) {
+    const r0 = a + <usize>q * lda;
+    const n = min(4, rows - q);
+    let out = dst + ((<usize>(q * kc)) << 2);
+    if (n === 4) {
+      const r1 = r0 + lda;
+      const r2 = r1 + lda;
+      const r3 = r2 + lda;
+      for (let k = 0; k < kc; k++) {
+        const o = (<usize>k) << 2;
+        store<f32>(out, load<f32>(r0 + o));
+        store<f32>(out, load<f32>(r1 + o), 4);
+        store<f32>(out, load<f32>(r2 + o), 8);
+        store<f32>(out, load<f32>(r3 + o), 12);
+        out += 16;
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const o = (<usize>k) << 2;
+        for (let r = 0; r < 4; r++) {
+          store<f32>(out + ((<usize>r) << 2), r < n ? load<f32>(r0 + <usize>r * lda + o) : 0);
+        }
+        out += 16;
+      }
+    }
   }
-  const end = b + ((<usize>kc) << 5);
-  while (b < end) {
-    const x = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
-    a += 4;
-    b += 32;
-  }
-  v128.store(c, c0);
-  v128.store(c, c1, 16);
 }
 
 /** act(c) + res over rows × 8 columns (row strides in bytes). */
@@ -269,7 +269,7 @@ function epilogue(c: usize, ldc: usize, rows: i32, res: usize, ldr: usize, act: 
 /**
  * C[M × N] = act(A[M × K] · B + bias) + R, with B packed (pack above), A's rows `lda` floats apart, C's
  * `ldc` and R's `ldr`; `bias` (N floats) and `res` may be 0 for none. This call computes the panels
- * (8-column groups) of its share `part` of `parts`.
+ * (8-column groups) of its share `part` of `parts`; `scratch` holds gemmScratch() floats per part.
  */
 export function gemm(
   a: usize,
@@ -295,55 +295,51 @@ export function gemm(
   const ldaB = (<usize>lda) << 2;
   const ldcB = (<usize>ldc) << 2;
   const ldrB = (<usize>ldr) << 2;
-  // A partial last panel is computed into 8-wide scratch rows, then its valid columns are copied out.
-  const edge = scratch + ((<usize>(part * 8 * (MC + 4))) << 2);
+  const area = scratch + ((<usize>(gemmScratch() * part)) << 2);
+  // A 4 × 8 tile for the edges (a partial last panel or group of rows), then the packed block of A.
+  const edge = area;
+  const aPacked = area + 128;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
     const first = k0 === 0;
     const last = k0 + kc >= K;
     for (let m0 = 0; m0 < M; m0 += MC) {
       const m1 = min(M, m0 + MC);
+      packA(a + <usize>m0 * ldaB + ((<usize>k0) << 2), ldaB, m1 - m0, kc, aPacked);
       for (let p = p0; p < p1; p++) {
         const col = p * NR;
         const cols = min(NR, N - col);
         const panel = b + ((<usize>(p * K + k0)) << 5);
         const biasP = bias ? bias + ((<usize>col) << 2) : 0;
-        const aBlock = a + ((<usize>k0) << 2);
-        if (cols === NR) {
-          let i = m0;
-          for (; i + 4 <= m1; i += 4) {
-            const ct = c + <usize>i * ldcB + ((<usize>col) << 2);
-            if (first) tile4x8(aBlock + <usize>i * ldaB, ldaB, panel, kc, ct, ldcB, biasP, 0);
-            else tile4x8(aBlock + <usize>i * ldaB, ldaB, panel, kc, ct, ldcB, ct, ldcB);
-            if (last && (act !== ACT_NONE || res))
-              epilogue(ct, ldcB, 4, res ? res + <usize>i * ldrB + ((<usize>col) << 2) : 0, ldrB, act);
+        for (let i = m0; i < m1; i += 4) {
+          const rows = min(4, m1 - i);
+          const ap = aPacked + ((<usize>((i - m0) * kc)) << 2);
+          const ct = c + <usize>i * ldcB + ((<usize>col) << 2);
+          const rt = res ? res + <usize>i * ldrB + ((<usize>col) << 2) : 0;
+          if (rows === 4 && cols === NR) {
+            if (first) tile4x8(ap, panel, kc, ct, ldcB, biasP, 0);
+            else tile4x8(ap, panel, kc, ct, ldcB, ct, ldcB);
+            if (last && (act !== ACT_NONE || res)) epilogue(ct, ldcB, 4, rt, ldrB, act);
+            continue;
           }
-          for (; i < m1; i++) {
-            const ct = c + <usize>i * ldcB + ((<usize>col) << 2);
-            row1(aBlock + <usize>i * ldaB, panel, kc, ct, first ? biasP : ct);
-            if (last && (act !== ACT_NONE || res))
-              epilogue(ct, 0, 1, res ? res + <usize>i * ldrB + ((<usize>col) << 2) : 0, 0, act);
-          }
-        } else {
-          for (let i = m0; i < m1; i++) {
-            const ct = c + <usize>i * ldcB + ((<usize>col) << 2);
-            const row = edge + ((<usize>((i - m0) * NR)) << 2);
-            if (first) {
-              for (let j = 0; j < NR; j++)
-                store<f32>(
-                  row + ((<usize>j) << 2),
-                  j < cols && bias ? load<f32>(biasP + ((<usize>j) << 2)) : 0,
-                );
-            } else {
-              for (let j = 0; j < cols; j++)
-                store<f32>(row + ((<usize>j) << 2), load<f32>(ct + ((<usize>j) << 2)));
+          // Edge: through the scratch tile, only the valid rows and columns read and written.
+          for (let r = 0; r < 4; r++) {
+            for (let j = 0; j < NR; j++) {
+              let v: f32 = 0;
+              if (r < rows && j < cols) {
+                if (!first) v = load<f32>(ct + <usize>r * ldcB + ((<usize>j) << 2));
+                else if (bias) v = load<f32>(biasP + ((<usize>j) << 2));
+              }
+              store<f32>(edge + ((<usize>(r * NR + j)) << 2), v);
             }
-            row1(aBlock + <usize>i * ldaB, panel, kc, row, row);
-            if (last && act !== ACT_NONE) epilogue(row, 0, 1, 0, 0, act);
+          }
+          tile4x8(ap, panel, kc, edge, 32, edge, 32);
+          if (last && act !== ACT_NONE) epilogue(edge, 32, rows, 0, 0, act);
+          for (let r = 0; r < rows; r++) {
             for (let j = 0; j < cols; j++) {
-              let v = load<f32>(row + ((<usize>j) << 2));
-              if (last && res) v += load<f32>(res + <usize>i * ldrB + ((<usize>(col + j)) << 2));
-              store<f32>(ct + ((<usize>j) << 2), v);
+              let v = load<f32>(edge + ((<usize>(r * NR + j)) << 2));
+              if (last && res) v += load<f32>(rt + <usize>r * ldrB + ((<usize>j) << 2));
+              store<f32>(ct + <usize>r * ldcB + ((<usize>j) << 2), v);
             }
           }
         }
@@ -352,9 +348,9 @@ export function gemm(
   }
 }
 
-/** Floats of scratch gemm needs per part (for a partial last panel). */
+/** Floats of scratch gemm needs per part: the edge tile and a packed MC × KC block of A. */
 export function gemmScratch(): i32 {
-  return 8 * (MC + 4);
+  return 32 + ((MC + 3) & ~3) * KC;
 }
 
 // ---- normalization ----
