@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { setKernelsActive, startKernels } from './kernels';
+import { activeKernels, setKernelsActive, startKernels } from './kernels';
 import { loadedNative, loadNative } from './nativeBackend';
 import { enableWasmThreads, withCoreCount } from './wasmThreads';
 
@@ -54,6 +54,8 @@ export interface BackendLoaders {
   /** `searchPaths`: folders that may hold an installed tfjs-node (nativeBackend.ts). */
   tensorflow(searchPaths: readonly string[]): void;
   wasm(wasmDir: string | undefined, threads: number): void;
+  /** The project's WebAssembly kernels (kernels/), started beside the wasm backend. */
+  kernels(wasmDir: string | undefined, threads: number): void;
   cpu(): void;
 }
 
@@ -96,6 +98,9 @@ export const defaultLoaders: BackendLoaders = {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     if (threads > 1) enableWasmThreads(threads, dir);
+  },
+  kernels(wasmDir, threads) {
+    startKernels([wasmDir, bundledWasmDir()], threads);
   },
   cpu() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -187,8 +192,8 @@ export async function initBackend(
       setKernelsActive(false);
       if (name === 'wasm' && options.kernels !== false) {
         try {
-          startKernels([options.wasmDir, bundledWasmDir()], threads);
-          kernels = true;
+          loaders.kernels(options.wasmDir, threads);
+          kernels = activeKernels() !== undefined;
         } catch (error) {
           // tfjs-backend-wasm alone still runs every op, slower.
           fallbacks.push(`WebAssembly kernels: ${firstLine(error)}`);
