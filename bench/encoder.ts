@@ -4,6 +4,8 @@
 // with the same threads, in one run; prints latency, GFLOP/s and ratios, checks the outputs agree, and times
 // loading a generated BERT-base-sized TF1 checkpoint (discovery, read + map, upload).
 // Run: node out/bench/encoder.js [--seq 16,128,512] [--batch 1,8] [--runs 3] [--threads 2] [--backends wasm,cpu] [--native PREFIX] [--memory no]
+// Backends: tensorflow, wasm (the default: tfjs-backend-wasm with the encoder layers on our WebAssembly kernels),
+// wasm-tfjs (every op on tfjs-backend-wasm, the fallback), cpu.
 // Then the peak resident memory of loading and running BERT-large (bench/encoderMemory.ts).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -30,7 +32,9 @@ function arg(name: string, fallback: string): string {
 const seqs = arg('seq', '16,128,512').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
 const threads = Number(arg('threads', String(Math.min(4, os.availableParallelism()))));
-const wanted = arg('backends', 'tensorflow,wasm').split(',') as BackendName[];
+type BenchBackend = BackendName | 'wasm-tfjs';
+const wanted = arg('backends', 'tensorflow,wasm').split(',') as BenchBackend[];
+const backendOf = (entry: BenchBackend): BackendName => (entry === 'wasm-tfjs' ? 'wasm' : entry);
 // An installed tfjs-node (e.g. built by scripts/build-tfjs-node.sh against the TensorFlow wheel).
 const nativePaths = arg('native', '') ? [arg('native', '')] : [];
 
@@ -66,6 +70,12 @@ async function main(): Promise<void> {
   const started = performance.now();
   const weights = syntheticWeights(config, { seed: 1 });
   console.log(`random BERT-base weights: ${(performance.now() - started).toFixed(0)} ms`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} (${os.cpus().length} CPUs)`,
+  );
   const rows: Row[] = [];
   const outputs = new Map<string, { ours?: Float32Array; ort?: Float32Array }>();
 
@@ -82,12 +92,14 @@ async function main(): Promise<void> {
   let peersTimed = false;
   // The machine is shared: peers are timed in turns (ours, onnxruntime-web, onnxruntime-node, again …)
   // so that load changes hit all of them alike; medians are reported.
-  for (const name of wanted) {
-    const choice = await initBackend(name, { threads, nativePaths });
+  for (const entry of wanted) {
+    const name = backendOf(entry);
+    const choice = await initBackend(name, { threads, nativePaths, kernels: entry !== 'wasm-tfjs' });
     if (choice.name !== name) {
       console.log(`${name}: not available (${choice.fallbacks.join('; ')})`);
       continue;
     }
+    if (choice.warning) console.log(choice.warning);
     const withOrt: boolean = !peersTimed && (name === 'wasm' || !wanted.includes('wasm'));
     peersTimed ||= withOrt;
     const model = new EncoderModel(weights);
@@ -97,7 +109,7 @@ async function main(): Promise<void> {
         const inputIds = Int32Array.from({ length: n }, (_, i) => (i * 7919) % config.vocabSize);
         const peers: Peer[] = [
           {
-            engine: `tfjs ${choice.label}`,
+            engine: `ours ${choice.label}`,
             run: async () => (await model.run({ batch, seqLength: seq, inputIds })).sequence,
           },
         ];
@@ -164,7 +176,7 @@ async function main(): Promise<void> {
   const peerOf = (r: Row, prefix: string) =>
     rows.find((p) => p.engine.startsWith(prefix) && p.seq === r.seq && p.batch === r.batch);
   console.log(
-    `\nengine | seq | batch | latency ms | GFLOP/s | × onnxruntime-web | × onnxruntime-node (${threads} threads; the machine is shared)`,
+    `\nengine | seq | batch | latency ms | GFLOP/s | × onnxruntime-web | × onnxruntime-node (${threads} threads; the machine is shared, load average ${os.loadavg()[0]!.toFixed(1)})`,
   );
   for (const r of rows) {
     const web = peerOf(r, 'onnxruntime-web');
@@ -196,7 +208,7 @@ async function main(): Promise<void> {
     model.dispose();
     const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
     console.log(
-      `\nBERT-base-sized checkpoint (${(bytes / 1e6).toFixed(0)} MB): discover + read + map ${(t1 - t0).toFixed(0)} ms, upload to ${(await initBackend(wanted.at(-1)!, { threads })).name} ${(t2 - t1).toFixed(0)} ms, total ${(t2 - t0).toFixed(0)} ms`,
+      `\nBERT-base-sized checkpoint (${(bytes / 1e6).toFixed(0)} MB): discover + read + map ${(t1 - t0).toFixed(0)} ms, upload to ${(await initBackend(backendOf(wanted.at(-1)!), { threads })).name} ${(t2 - t1).toFixed(0)} ms, total ${(t2 - t0).toFixed(0)} ms`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -74,6 +74,8 @@ describe('inference panel (Run Model on Selection)', function () {
     assert.match(state.model!.backend, /^(wasm|cpu|tensorflow)/);
     // The bundled wasm binaries are present: no fallback warning, and the status bar names the backend.
     assert.equal(state.model!.backendWarning, undefined);
+    // With wasm, the encoder layers run on the bundled WebAssembly kernels (dist/wasm/mg-kernels.wasm).
+    if (state.model!.backend.startsWith('wasm')) assert.match(state.model!.backend, /, own kernels\)$/);
     const status = api.inference.backendStatus();
     const [first, ...skipped] = status?.tooltip.split('\n') ?? [];
     assert.deepEqual(

@@ -52,6 +52,8 @@ const REQUIRED = [
   'dist/wasm/tfjs-backend-wasm-simd.wasm',
   'dist/wasm/tfjs-backend-wasm-threaded-simd.wasm',
   'dist/wasm/tfjs-backend-wasm-threaded-simd.js',
+  // The encoder's own WebAssembly kernels, compiled by the build (src/core/inference/kernels).
+  'dist/wasm/mg-kernels.wasm',
   'dist/assets/30k-clean.model',
 ];
 const images = (markdown: string) => [...markdown.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!);

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { activeKernels, setKernelsActive, startKernels } from './kernels';
 import { loadedNative, loadNative } from './nativeBackend';
 import { enableWasmThreads, withCoreCount } from './wasmThreads';
 
@@ -22,6 +23,8 @@ export interface BackendChoice {
   readonly requested: BackendPreference;
   /** A short human description, e.g. "wasm (SIMD, 1 thread)". */
   readonly label: string;
+  /** The encoder layers run on the project's own WebAssembly SIMD kernels (with the wasm backend). */
+  readonly kernels: boolean;
   /** Why a preferred backend was not used. */
   readonly fallbacks: readonly string[];
   /**
@@ -51,6 +54,8 @@ export interface BackendLoaders {
   /** `searchPaths`: folders that may hold an installed tfjs-node (nativeBackend.ts). */
   tensorflow(searchPaths: readonly string[]): void;
   wasm(wasmDir: string | undefined, threads: number): void;
+  /** The project's WebAssembly kernels (kernels/), started beside the wasm backend. */
+  kernels(wasmDir: string | undefined, threads: number): void;
   cpu(): void;
 }
 
@@ -65,6 +70,11 @@ export interface BackendOptions {
   readonly threads?: number;
   /** Where an installed @tensorflow/tfjs-node may be: npm prefixes or the package folder (nativeBackend.ts). */
   readonly nativePaths?: readonly string[];
+  /**
+   * With the wasm backend, run the encoder layers on the project's WebAssembly kernels (default true;
+   * false keeps every op on tfjs-backend-wasm). They use the same number of threads.
+   */
+  readonly kernels?: boolean;
 }
 
 export const defaultLoaders: BackendLoaders = {
@@ -88,6 +98,9 @@ export const defaultLoaders: BackendLoaders = {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(dir.endsWith(path.sep) ? dir : dir + path.sep);
     if (threads > 1) enableWasmThreads(threads, dir);
+  },
+  kernels(wasmDir, threads) {
+    startKernels([wasmDir, bundledWasmDir()], threads);
   },
   cpu() {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -145,9 +158,12 @@ export async function initBackend(
   requested: BackendPreference = 'auto',
   options: BackendOptions = {},
 ): Promise<BackendChoice> {
-  const cached = !options.loaders && !options.wasmDir && !options.nativePaths;
-  if (cached && current && current.requested === requested && tf.getBackend() === current.name)
+  const cached =
+    !options.loaders && !options.wasmDir && !options.nativePaths && options.kernels === undefined;
+  if (cached && current && current.requested === requested && tf.getBackend() === current.name) {
+    setKernelsActive(current.kernels);
     return current;
+  }
   // Production mode: no debug checks, and no console advice to install tfjs-node on every start.
   tf.enableProdMode();
   const loaders = { ...defaultLoaders, ...options.loaders };
@@ -172,11 +188,25 @@ export async function initBackend(
         const why = warnings.find((w) => !/^Initialization of backend/.test(w));
         throw new Error(`backend "${name}" failed to initialize${why ? `: ${why}` : ''}`);
       }
+      let kernels = false;
+      setKernelsActive(false);
+      if (name === 'wasm' && options.kernels !== false) {
+        try {
+          loaders.kernels(options.wasmDir, threads);
+          kernels = activeKernels() !== undefined;
+        } catch (error) {
+          // tfjs-backend-wasm alone still runs every op, slower.
+          fallbacks.push(`WebAssembly kernels: ${firstLine(error)}`);
+          unexpected.push(`the WebAssembly kernels could not start (${firstLine(error)})`);
+        }
+      }
       const warning = unexpected.length ? `Running on ${name} because ${unexpected.join('; ')}.` : undefined;
+      const label = await describe(name);
       const choice: BackendChoice = {
         name,
         requested,
-        label: await describe(name),
+        label: kernels ? label.replace(/\)$/, ', own kernels)') : label,
+        kernels,
         fallbacks,
         ...(warning ? { warning } : {}),
       };

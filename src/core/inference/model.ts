@@ -2,6 +2,7 @@
 // `EncoderModel` owns its uploaded weights until `dispose()`.
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderConfig, EncoderHeads, EncoderWeights } from '../model/encoder';
+import { activeKernels, KernelLayers, kernelUnsupported } from './kernels';
 import { activate, attention, dense, layerNorm, talkingHeadsAttention } from './math';
 import {
   CancelledError,
@@ -31,12 +32,36 @@ export class EncoderModel {
   readonly config: EncoderConfig;
   readonly labels: { readonly classifier?: readonly string[]; readonly tagging?: readonly string[] };
   private device: DeviceWeights | undefined;
+  /** The transformer layers on the project's WebAssembly kernels, when they are active and fit the model. */
+  private kernelLayers: KernelLayers | undefined;
+  /** Why the layers run on TensorFlow.js although the kernels are active (e.g. talking-heads attention). */
+  readonly kernelsSkipped?: string;
 
-  /** With `release`, the host arrays of `weights` are handed over during the upload (see upload.ts). */
+  /**
+   * With `release`, the host arrays of `weights` are handed over during the upload (see upload.ts).
+   * While the WebAssembly kernels are active (initBackend with the wasm backend), the transformer layers
+   * are packed into their memory instead of TensorFlow.js tensors.
+   */
   constructor(weights: EncoderWeights, upload: UploadOptions = {}) {
     this.config = weights.config;
     this.labels = { classifier: weights.heads.classifier?.labels, tagging: weights.heads.tagging?.labels };
-    this.device = uploadWeights(weights, upload);
+    const kernels = activeKernels();
+    const unsupported = kernels ? kernelUnsupported(weights) : undefined;
+    if (unsupported) this.kernelsSkipped = unsupported;
+    if (kernels && !unsupported) {
+      this.kernelLayers = new KernelLayers(kernels, weights.config, weights.layers, upload.release);
+    }
+    try {
+      this.device = uploadWeights(weights, { ...upload, layers: !this.kernelLayers });
+    } catch (error) {
+      this.kernelLayers?.dispose();
+      throw error;
+    }
+  }
+
+  /** Where the transformer layers run. */
+  get engine(): 'kernels' | 'tfjs' {
+    return this.kernelLayers ? 'kernels' : 'tfjs';
   }
 
   /** Which heads the weights carry. */
@@ -60,6 +85,8 @@ export class EncoderModel {
     if (!this.device) return;
     for (const t of this.device.all) t.dispose();
     this.device = undefined;
+    this.kernelLayers?.dispose();
+    this.kernelLayers = undefined;
   }
 
   async run(input: EncoderInput, options: RunOptions = {}): Promise<EncoderResult> {
@@ -96,6 +123,23 @@ export class EncoderModel {
           ? dense(flat, d.embeddingProjection.kernel, d.embeddingProjection.bias)
           : flat;
       }) as tf.Tensor2D;
+      if (this.kernelLayers) {
+        if (cancelled()) throw new CancelledError();
+        const embedded = await dataOf(x);
+        x.dispose();
+        x = undefined;
+        const maskAdder = Float32Array.from(maskArr, (m) => (1 - m) * MASK_ADDER);
+        const out = await this.kernelLayers.run(embedded, maskAdder, B, S, {
+          withProbs: !!options.attention,
+          afterLayer: async (_index, output, probs) => {
+            if (options.allLayers) layersOut.push(output());
+            if (probs) attentionOut.push(probs());
+            await yieldTurn();
+            if (cancelled()) throw new CancelledError();
+          },
+        });
+        x = tf.tensor2d(out, [B * S, H]);
+      }
       for (const layer of d.layers) {
         if (cancelled()) throw new CancelledError();
         const previous: tf.Tensor2D = x;

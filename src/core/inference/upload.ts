@@ -68,6 +68,8 @@ export interface UploadOptions {
    * wasm, tfjs-node — then hold the only copy). The weights are unusable afterwards.
    */
   readonly release?: boolean;
+  /** False when the transformer layers run elsewhere (the WebAssembly kernels): `layers` is then empty. */
+  readonly layers?: boolean;
 }
 
 const RELEASED = new Float32Array(0);
@@ -139,7 +141,8 @@ export function uploadWeights(weights: EncoderWeights, options: UploadOptions = 
     );
   }
   const shared = new Map<TransformerLayerWeights, DeviceLayer>();
-  const layers = weights.layers.map((layer, i) => {
+  const onDevice = options.layers === false ? [] : weights.layers;
+  const layers = onDevice.map((layer, i) => {
     const known = shared.get(layer);
     if (known) return known;
     const p = `layer_${i}`;

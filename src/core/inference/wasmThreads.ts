@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { stopKernels } from './kernels';
 
 const GLUE = 'tfjs-backend-wasm-threaded-simd.js';
 
@@ -72,8 +73,9 @@ export function enableWasmThreads(threads: number, wasmDir: string | undefined):
   return workerFile;
 }
 
-/** Ends the wasm backend's pthread workers so that a command-line process can exit. */
+/** Ends the wasm backend's pthread workers and the kernels' threads so that a command-line process can exit. */
 export function stopWasmThreads(): void {
+  stopKernels();
   if (tf.getBackend() !== 'wasm') return;
   const module = (tf.backend() as unknown as { wasm?: { PThread?: { terminateAllThreads?: () => void } } })
     .wasm;
