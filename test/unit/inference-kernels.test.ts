@@ -2,6 +2,7 @@
 // packed matrix product with its fused bias, activation and residual, layer norm, the masked softmax,
 // attention and the element-wise activations, at odd sizes, on one thread and split over two.
 import * as assert from 'node:assert/strict';
+import type { Worker } from 'node:worker_threads';
 import {
   Activation,
   KernelEngine,
@@ -323,6 +324,40 @@ for (const threads of [1, 2]) {
     });
   });
 }
+
+describe('WebAssembly kernels: a worker thread that dies', function () {
+  it('fails the operation after the bound and stops the engine, instead of waiting forever', async function () {
+    const e = KernelEngine.load(kernelsFile(), 2, 20_000, 1_500);
+    try {
+      const worker = (e as unknown as { workers: Worker[] }).workers[0]!;
+      await worker.terminate();
+      const [M, K, N] = [8, 16, 8];
+      const A = e.alloc(M * K);
+      const Bp = e.alloc(e.packedSize(K, N));
+      const C = e.alloc(M * N);
+      const scratch = e.alloc(e.gemmScratch());
+      assert.throws(
+        () =>
+          e.gemm({
+            a: A.ptr,
+            lda: K,
+            b: Bp.ptr,
+            K,
+            N,
+            c: C.ptr,
+            ldc: N,
+            M,
+            act: Activation.none,
+            scratch: scratch.ptr,
+          }),
+        /kernel thread did not finish gemm within 1\.5 s; the kernels were stopped/,
+      );
+      assert.equal(e.stoppedAlready, true);
+    } finally {
+      e.stop();
+    }
+  });
+});
 
 describe('WebAssembly kernels: two threads compute what one computes', function () {
   it('gemm and attention split over two threads equal one thread bit for bit', function () {

@@ -41,6 +41,8 @@ const ARGC = 4;
 const READY = 5;
 const QUIT = -1;
 const MAX_ARGS = 24;
+/** Default bound on one operation: far above any one's time (a BERT-large GEMM at seq 512 takes about a second). */
+const OPERATION_TIMEOUT_MS = 120_000;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -108,6 +110,7 @@ export class KernelEngine {
   private free: { start: number; end: number }[] = [];
   private top = HEAP_START;
   private stopped = false;
+  private operationTimeoutMs = OPERATION_TIMEOUT_MS;
 
   private constructor(module: WebAssembly.Module, threads: number) {
     this.threads = threads;
@@ -146,14 +149,21 @@ export class KernelEngine {
   /**
    * Compiles and starts the kernels with `threads` threads (the caller plus threads − 1 workers). Throws
    * when the file is missing or the runtime lacks WebAssembly SIMD, threads or shared memory, or when a
-   * worker does not start within `startTimeoutMs`.
+   * worker does not start within `startTimeoutMs`. An operation whose parts are not all done within
+   * `operationTimeoutMs` (a worker thread died) throws and stops the engine.
    */
-  static load(file: string, threads = 1, startTimeoutMs = 20000): KernelEngine {
+  static load(
+    file: string,
+    threads = 1,
+    startTimeoutMs = 20000,
+    operationTimeoutMs = OPERATION_TIMEOUT_MS,
+  ): KernelEngine {
     const bytes = fs.readFileSync(file);
     if (!WebAssembly.validate(bytes)) {
       throw new Error(`${file} is not WebAssembly this runtime accepts (it needs SIMD and threads)`);
     }
     const engine = new KernelEngine(new WebAssembly.Module(bytes), Math.max(1, Math.floor(threads)));
+    engine.operationTimeoutMs = operationTimeoutMs;
     const deadline = Date.now() + startTimeoutMs;
     for (;;) {
       const ready = Atomics.load(engine.control, READY);
@@ -387,10 +397,20 @@ export class KernelEngine {
     } catch (error) {
       failure = error;
     }
+    // A worker that died outright (its exit event cannot arrive while this thread waits) would leave
+    // its part pending forever: past a bound far above any operation's time, the engine stops.
+    const deadline = Date.now() + this.operationTimeoutMs;
     for (;;) {
       const pending = Atomics.load(ctl, PENDING);
       if (pending === 0) break;
-      Atomics.wait(ctl, PENDING, pending);
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(ctl, PENDING, pending, left) === 'timed-out') {
+        if (Atomics.load(ctl, PENDING) === 0) break;
+        this.stop();
+        throw new Error(
+          `a WebAssembly kernel thread did not finish ${op} within ${this.operationTimeoutMs / 1000} s; the kernels were stopped`,
+        );
+      }
     }
     if (failure) throw failure;
     if (Atomics.load(ctl, ERROR)) throw new Error(`a WebAssembly kernel thread failed in ${op}`);
