@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  BackendUnavailableError,
   EncoderModel,
   bertConfig,
   encoderMatmulFlops,
@@ -94,7 +95,15 @@ async function main(): Promise<void> {
   // so that load changes hit all of them alike; medians are reported.
   for (const entry of wanted) {
     const name = backendOf(entry);
-    const choice = await initBackend(name, { threads, nativePaths, kernels: entry !== 'wasm-tfjs' });
+    // A backend asked for by name that cannot start is an error (no silent downgrade): here, a row skipped.
+    const choice = await initBackend(name, { threads, nativePaths, kernels: entry !== 'wasm-tfjs' }).catch(
+      (error: unknown) => {
+        if (!(error instanceof BackendUnavailableError)) throw error;
+        console.log(`${name}: not available (${error.reason})`);
+        return undefined;
+      },
+    );
+    if (!choice) continue;
     if (choice.name !== name) {
       console.log(`${name}: not available (${choice.fallbacks.join('; ')})`);
       continue;
