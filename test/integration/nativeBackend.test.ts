@@ -6,7 +6,6 @@
 // tiny BERT on it, the panel and the status bar naming it; before that, they say why it was skipped.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,36 +16,17 @@ import type { NativeInstallOutcome } from '../../src/vscode/inference/nativeBack
 import type { PanelState } from '../../src/webview/inference/protocol';
 import { fixture, skipBecause } from '../fixtures';
 import { referenceForward, referenceMaskedLm } from '../support/referenceEncoder';
+import {
+  asksForTfjsNode,
+  TFJS_NODE,
+  tfjsNodePackument,
+  writeStandInTfjsNode,
+} from '../support/standInTfjsNode';
 import { readTinyBert } from '../support/tinyBert';
 import { activateExtension } from './extension';
 
 const TEXT = 'all work and [MASK] play makes jack a dull boy';
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const PACKAGE = '@tensorflow/tfjs-node';
-
-/** The stand-in package folder: registers "tensorflow" backed by the CPU kernels; writes the loading thread. */
-function writeStandIn(dir: string, mark: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const core = path.dirname(require.resolve('@tensorflow/tfjs-core/package.json'));
-  const cpu = path.dirname(require.resolve('@tensorflow/tfjs-backend-cpu/package.json'));
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({ name: PACKAGE, version: '4.22.0', main: 'index.js', description: 'stand-in' }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'index.js'),
-    [
-      `const tf = require(${JSON.stringify(core)});`,
-      `const { MathBackendCPU } = require(${JSON.stringify(cpu)});`,
-      `tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);`,
-      `for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });`,
-      `const { isMainThread } = require('node:worker_threads');`,
-      `require('node:fs').appendFileSync(${JSON.stringify(mark)}, isMainThread ? 'main\\n' : 'worker\\n');`,
-      `module.exports = { version: { 'tfjs-node': '4.22.0' } };`,
-      '',
-    ].join('\n'),
-  );
-}
 
 /** A registry with one package: its packument and tarball; `broken` answers 404 to everything. */
 function serveRegistry(
@@ -57,26 +37,9 @@ function serveRegistry(
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (!state.broken && req.url?.toLowerCase() === '/@tensorflow%2ftfjs-node') {
+    if (!state.broken && asksForTfjsNode(req.url)) {
       res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          name: PACKAGE,
-          'dist-tags': { latest: '4.22.0' },
-          versions: {
-            '4.22.0': {
-              name: PACKAGE,
-              version: '4.22.0',
-              main: 'index.js',
-              dist: {
-                tarball: `${base}/standin.tgz`,
-                shasum: crypto.createHash('sha1').update(tarball).digest('hex'),
-                integrity: `sha512-${crypto.createHash('sha512').update(tarball).digest('base64')}`,
-              },
-            },
-          },
-        }),
-      );
+      res.end(tfjsNodePackument(`${base}/standin.tgz`, tarball));
     } else if (!state.broken && req.url === '/standin.tgz') {
       res.setHeader('content-type', 'application/octet-stream');
       res.end(tarball);
@@ -147,11 +110,11 @@ describe('Install Native Backend (local registry, stand-in tfjs-node)', function
     const api = await activateExtension();
     prefix = api.inference.nativeBackendPaths().at(-1)!;
     assert.match(prefix, /native-backend$/);
-    if (fs.existsSync(path.join(prefix, 'node_modules', ...PACKAGE.split('/'))))
-      throw new Error(`${PACKAGE} is already installed in ${prefix}: the test needs a fresh profile`);
+    if (fs.existsSync(path.join(prefix, 'node_modules', ...TFJS_NODE.split('/'))))
+      throw new Error(`${TFJS_NODE} is already installed in ${prefix}: the test needs a fresh profile`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-native-it-'));
     mark = path.join(tmp, 'loaded-in.txt');
-    writeStandIn(path.join(tmp, 'standin'), mark);
+    writeStandInTfjsNode(path.join(tmp, 'standin'), { version: '4.22.0', mark });
     const packed = execFileSync(NPM, ['pack', path.join(tmp, 'standin'), '--pack-destination', tmp], {
       cwd: tmp,
       encoding: 'utf8',
@@ -222,7 +185,7 @@ describe('Install Native Backend (local registry, stand-in tfjs-node)', function
       registry!.requests.some((r) => r.toLowerCase() === 'get /@tensorflow%2ftfjs-node'),
       'npm asked the local registry',
     );
-    assert.ok(!fs.existsSync(path.join(prefix, 'node_modules', ...PACKAGE.split('/'))));
+    assert.ok(!fs.existsSync(path.join(prefix, 'node_modules', ...TFJS_NODE.split('/'))));
     assert.deepEqual(api.inference.backendStatus(), before, 'the worker was not restarted');
   });
 
@@ -231,7 +194,7 @@ describe('Install Native Backend (local registry, stand-in tfjs-node)', function
     const api = await activateExtension();
     const outcome = await install();
     assert.equal(outcome.outcome, 'installed', outcome.message ?? outcome.log);
-    const dir = path.join(prefix, 'node_modules', ...PACKAGE.split('/'));
+    const dir = path.join(prefix, 'node_modules', ...TFJS_NODE.split('/'));
     assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).description, 'stand-in');
     assert.ok(
       registry!.requests.includes('GET /standin.tgz'),

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { skipBecause } from '../fixtures';
+import { asksForTfjsNode, tfjsNodePackument } from '../support/standInTfjsNode';
 import { openWorkbench, resultsDir, runCommand, type Workbench } from './workbench';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -39,21 +40,9 @@ describe('Install Native Backend: Cancel in the progress notification', function
     // A registry whose package exists and whose tarball starts and never ends.
     server = http.createServer((req, res) => {
       const base = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
-      if (req.url?.toLowerCase() === '/@tensorflow%2ftfjs-node') {
+      if (asksForTfjsNode(req.url)) {
         res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify({
-            name: '@tensorflow/tfjs-node',
-            'dist-tags': { latest: '4.22.0' },
-            versions: {
-              '4.22.0': {
-                name: '@tensorflow/tfjs-node',
-                version: '4.22.0',
-                dist: { tarball: `${base}/never.tgz`, shasum: '0'.repeat(40) },
-              },
-            },
-          }),
-        );
+        res.end(tfjsNodePackument(`${base}/never.tgz`));
       } else if (req.url === '/never.tgz') {
         download.started = true;
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000000' });

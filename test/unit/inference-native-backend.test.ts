@@ -21,6 +21,7 @@ import {
   syntheticWeights,
 } from '../../src/core/inference';
 import { skipBecause } from '../fixtures';
+import { asksForTfjsNode, tfjsNodePackument, writeStandInTfjsNode } from '../support/standInTfjsNode';
 
 const tiny = bertConfig({
   vocabSize: 50,
@@ -30,28 +31,6 @@ const tiny = bertConfig({
   intermediateSize: 32,
   maxPositionEmbeddings: 16,
 });
-
-/** A package named @tensorflow/tfjs-node that registers "tensorflow" backed by the CPU kernels. */
-function writeStandIn(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  const core = path.dirname(require.resolve('@tensorflow/tfjs-core/package.json'));
-  const cpu = path.dirname(require.resolve('@tensorflow/tfjs-backend-cpu/package.json'));
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0-standin', main: 'index.js' }),
-  );
-  fs.writeFileSync(
-    path.join(dir, 'index.js'),
-    [
-      `const tf = require(${JSON.stringify(core)});`,
-      `const { MathBackendCPU } = require(${JSON.stringify(cpu)});`,
-      `tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);`,
-      `for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'tensorflow' });`,
-      `module.exports = { version: { 'tfjs-node': '4.22.0-standin' } };`,
-      '',
-    ].join('\n'),
-  );
-}
 
 describe('inference: installed native backend (stand-in tfjs-node, no network)', function () {
   let tmp: string;
@@ -66,7 +45,7 @@ describe('inference: installed native backend (stand-in tfjs-node, no network)',
       skipBecause(this, 'npm is not on PATH');
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-native-'));
-    writeStandIn(path.join(tmp, 'standin'));
+    writeStandInTfjsNode(path.join(tmp, 'standin'), { version: '4.22.0-standin' });
     const out = execFileSync('npm', ['pack', path.join(tmp, 'standin'), '--pack-destination', tmp], {
       stdio: ['ignore', 'pipe', 'ignore'],
       cwd: tmp,
@@ -160,21 +139,9 @@ describe('inference: installed native backend (stand-in tfjs-node, no network)',
     let closed = false;
     const server = http.createServer((req, res) => {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      if (req.url?.toLowerCase() === '/@tensorflow%2ftfjs-node') {
+      if (asksForTfjsNode(req.url)) {
         res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify({
-            name: '@tensorflow/tfjs-node',
-            'dist-tags': { latest: '4.22.0' },
-            versions: {
-              '4.22.0': {
-                name: '@tensorflow/tfjs-node',
-                version: '4.22.0',
-                dist: { tarball: `${base}/never.tgz`, shasum: '0'.repeat(40) },
-              },
-            },
-          }),
-        );
+        res.end(tfjsNodePackument(`${base}/never.tgz`));
       } else if (req.url === '/never.tgz') {
         started = true;
         res.writeHead(200, { 'content-length': '1000000' });
