@@ -138,7 +138,9 @@ describe('curves panel as a person sees it', function () {
 
   it('the Curves panel comes back after the window reloads', async () => {
     const { page } = workbench!;
-    await page.reload();
+    // Reloaded as a person does, with the command: it saves the window's state (the open panel) before
+    // reloading, which a bare page reload may cut short (the panel was then not restored in one run).
+    await runCommand(page, 'Developer: Reload Window', 'runs-reload-failure.png');
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     try {
