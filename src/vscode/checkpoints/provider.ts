@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findCheckpoints, latestCheckpoint } from '../../core/checkpoint';
@@ -20,11 +21,15 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
   readonly onDidChangeTreeData = this.changed.event;
   private readonly cache = new Map<string, Promise<LoadedCheckpoint>>();
   private roots: Promise<CheckpointNode[]> | undefined;
+  private readonly seen = new Set<string>();
 
   /** Forgets one checkpoint (or all) and redraws. */
   invalidate(prefix?: string): void {
-    if (prefix) this.cache.delete(prefix);
-    else this.cache.clear();
+    if (prefix) {
+      this.cache.delete(prefix);
+      // The watcher saw it: listed even when the workspace search has not indexed the new file yet.
+      this.seen.add(prefix);
+    } else this.cache.clear();
     this.roots = undefined;
     this.changed.fire(undefined);
   }
@@ -91,6 +96,12 @@ export class CheckpointTreeProvider implements vscode.TreeDataProvider<Checkpoin
       const prefix = uri.fsPath.slice(0, -'.index'.length);
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       found.set(prefix, folder ? where(prefix, folder.uri.fsPath, '') : path.dirname(prefix));
+    }
+    for (const prefix of this.seen) {
+      const uri = vscode.Uri.file(prefix + '.index');
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!found.has(prefix) && folder && fs.existsSync(uri.fsPath))
+        found.set(prefix, where(prefix, folder.uri.fsPath, ''));
     }
     for (const uri of states) {
       const prefix = uri.scheme === 'file' ? await latestCheckpoint(path.dirname(uri.fsPath)) : undefined;
