@@ -66,11 +66,12 @@ function tensorProto(t: TensorSpec): number[] {
 }
 
 function valueProto(v: ValueSpec): number[] {
+  // In field order, as TensorFlow serializes: the metadata comes after the value.
   const out = bytesField(1, text(v.tag));
-  if (v.plugin !== undefined) out.push(...bytesField(9, bytesField(1, bytesField(1, text(v.plugin)))));
   if (v.simple !== undefined) out.push(...key(2, 5), ...f32(v.simple));
-  if (v.tensor) out.push(...bytesField(8, tensorProto(v.tensor)));
   if (v.histo) out.push(...bytesField(5, [...key(1, 1), ...f64(0)]));
+  if (v.tensor) out.push(...bytesField(8, tensorProto(v.tensor)));
+  if (v.plugin !== undefined) out.push(...bytesField(9, bytesField(1, bytesField(1, text(v.plugin)))));
   return out;
 }
 

@@ -110,6 +110,110 @@ describe('event files: decoding', () => {
     }
   });
 
+  it('repeated summaries: every value of a repeated layout is read, and a layout differing anywhere else decodes in full', () => {
+    // The decoder reuses a decoded Summary when a later one equals it outside the value's bytes (for
+    // tags of four bytes or more): each event below differs from the one before in the value, or in
+    // one other byte only.
+    const tensor = (dtype: 'float32' | 'float64', value: number, via: 'val' | 'content') => ({
+      dtype,
+      value,
+      via,
+    });
+    const steps: { spec: NonNullable<EventSpec['values']>[number]; want?: number; dtype?: string }[] = [];
+    for (const via of ['val', 'content'] as const) {
+      for (const v of [0.5, -3.25, 1e-3])
+        steps.push({
+          spec: { tag: 'loss', plugin: 'scalars', tensor: tensor('float32', v, via) },
+          want: f32(v),
+          dtype: 'float32',
+        });
+      // The same length, one byte of the plugin name different: not a scalar any more.
+      steps.push({ spec: { tag: 'loss', plugin: 'scalarz', tensor: tensor('float32', 2, via) } });
+      // Tags equal in length, first and last four bytes (the same cache slot), one middle byte apart.
+      steps.push({
+        spec: { tag: 'abcdXefgh', tensor: tensor('float64', 0.25, via) },
+        want: 0.25,
+        dtype: 'float64',
+      });
+      steps.push({
+        spec: { tag: 'abcdYefgh', tensor: tensor('float64', 0.75, via) },
+        want: 0.75,
+        dtype: 'float64',
+      });
+      steps.push({
+        spec: { tag: 'abcdXefgh', tensor: tensor('float64', -1.5, via) },
+        want: -1.5,
+        dtype: 'float64',
+      });
+      // One element but shaped [1], then two elements: the shape bytes differ, and [2] is no scalar.
+      steps.push({
+        spec: { tag: 'loss', tensor: { ...tensor('float32', 4, via), shape: [1] } },
+        want: 4,
+        dtype: 'float32',
+      });
+      steps.push({ spec: { tag: 'loss', tensor: { ...tensor('float32', 4, via), shape: [2] } } });
+    }
+    // float16 and bfloat16 in tensor_content have the same length and differ in the dtype byte.
+    for (const bits of [0x3c00, 0x4000, 0xc200]) {
+      steps.push({
+        spec: { tag: 'half_or_bf', tensor: { dtype: 'float16', bits, via: 'content' } },
+        want: halfToNumber(bits),
+        dtype: 'float16',
+      });
+      steps.push({
+        spec: { tag: 'half_or_bf', tensor: { dtype: 'bfloat16', bits, via: 'content' } },
+        want: bfloat16ToNumber(bits),
+        dtype: 'bfloat16',
+      });
+    }
+    for (const v of [1, 2, 3]) steps.push({ spec: { tag: 'simple', simple: v }, want: v, dtype: 'simple' });
+    // half_val is a varint (no fixed place): every value decodes in full.
+    for (const bits of [0x3c00, 0x7bff, 0x0001])
+      steps.push({
+        spec: { tag: 'half_val', tensor: { dtype: 'float16', bits, via: 'val' } },
+        want: halfToNumber(bits),
+        dtype: 'float16',
+      });
+    for (const [i, c] of steps.entries()) {
+      const e = decodeEvent(encodeEvent({ step: i, values: [c.spec] }));
+      const what = `event ${i}: ${JSON.stringify(c.spec)}`;
+      if (c.want === undefined) {
+        assert.equal(e.scalars.length, 0, what);
+        assert.deepEqual(e.otherTags, [c.spec.tag], what);
+        continue;
+      }
+      assert.equal(e.scalars.length, 1, what);
+      assert.equal(e.scalars[0].tag, c.spec.tag, what);
+      assert.ok(Object.is(e.scalars[0].value, c.want), `${what}: ${e.scalars[0].value} != ${c.want}`);
+      assert.equal(e.scalars[0].dtype, c.dtype, what);
+      assert.equal(e.scalars[0].plugin, c.spec.plugin ?? '', what);
+    }
+  });
+
+  it('repeated summaries: a float_val under a double dtype is read as the full decoder reads it, every time', () => {
+    // No writer produces this; the value's bytes are 4 wide where the dtype's are 8, so the layout is
+    // never reused and each value decodes in full.
+    const doubleDtype = (bytes: Uint8Array) => {
+      // The tensor (field 8) starts with its dtype (field 1): 42 LEN 08 01 → 08 02.
+      const at = bytes.findIndex((b, i) => b === 0x42 && bytes[i + 2] === 0x08 && bytes[i + 3] === 0x01);
+      assert.ok(at > 0);
+      bytes[at + 3] = 0x02;
+      return bytes;
+    };
+    const event = (v: number) =>
+      decodeEvent(
+        doubleDtype(
+          encodeEvent({
+            step: 1,
+            values: [{ tag: 'weights', tensor: { dtype: 'float32', value: v, via: 'val' } }],
+          }),
+        ),
+      );
+    const first = event(0.5).scalars[0];
+    assert.equal(first.dtype, 'float64');
+    for (const v of [0.5, -2.5, 3e-5]) assert.ok(Object.is(event(v).scalars[0].value, f32(v)), String(v));
+  });
+
   it('converts half and bfloat16 bit patterns exactly', () => {
     assert.equal(halfToNumber(0x3c00), 1);
     assert.equal(halfToNumber(0xc000), -2);

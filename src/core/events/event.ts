@@ -4,6 +4,7 @@
 // bfloat16) from `float_val`, `double_val`, `half_val` or `tensor_content`. Hand-rolled for speed
 // (a million events a second); every read is bounds-checked and malformed input throws ProtoError.
 import { ProtoError } from '../checkpoint/proto';
+import { matchTemplate, storeTemplate, templateSlot, ValueKind } from './summaryTemplate';
 
 export type ScalarDtype = 'simple' | 'float32' | 'float64' | 'float16' | 'bfloat16';
 
@@ -43,21 +44,33 @@ function fail(reason: string): never {
 
 /**
  * Reads a varint at `p` (< `end`); returns the value and stores the next position in `next`. Small,
- * so that the optimizer inlines it: keys and short lengths are one byte.
+ * so that the optimizer inlines it: keys and short lengths are one byte, most steps two or three.
  */
 let next = 0;
 function varint(p: number, end: number): number {
-  if (p < end) {
+  if (p + 1 < end) {
     const b = buf[p];
     if (b < 0x80) {
       next = p + 1;
       return b;
     }
+    const b1 = buf[p + 1];
+    if (b1 < 0x80) {
+      next = p + 2;
+      return (b & 0x7f) | (b1 << 7);
+    }
+  } else if (p < end && buf[p] < 0x80) {
+    next = p + 1;
+    return buf[p];
   }
   return varintLong(p, end);
 }
 
 function varintLong(p: number, end: number): number {
+  if (p + 2 < end && buf[p + 2] < 0x80) {
+    next = p + 3;
+    return (buf[p] & 0x7f) | ((buf[p + 1] & 0x7f) << 7) | (buf[p + 2] << 14);
+  }
   let result = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {
@@ -147,7 +160,7 @@ function tagString(start: number, end: number): string {
   let bytes = tagBytes[slot];
   if (sameBytes(b, start, end, bytes)) text = tagText[slot];
   else {
-    bytes = b.slice(start, end);
+    bytes = new Uint8Array(b.subarray(start, end)); // a copy, also of a Buffer
     text = utf8.decode(bytes);
     tagBytes[slot] = bytes;
     tagText[slot] = text;
@@ -176,11 +189,30 @@ export function bfloat16ToNumber(bits: number): number {
 
 let storedCount = 0;
 let storedValue = 0;
-function store(value: number): void {
-  if (storedCount++ === 0) storedValue = value;
+/** Where the first stored value's bytes are, and their width (0: a varint, no fixed place). */
+let storedAt = -1;
+let storedWidth = 0;
+function store(value: number, at: number, width: number): void {
+  if (storedCount++ === 0) {
+    storedValue = value;
+    storedAt = at;
+    storedWidth = width;
+  }
 }
 let scalarValue = 0;
 let scalarDtype: ScalarDtype = 'float32';
+/** Where the last decoded scalar's bytes are and how to read them; `valueWidth` 0 when they have no fixed place. */
+let valueAt = -1;
+let valueWidth = 0;
+let valueKind: ValueKind = ValueKind.Float32;
+
+const KIND: Record<ScalarDtype, ValueKind> = {
+  simple: ValueKind.Float32,
+  float32: ValueKind.Float32,
+  float64: ValueKind.Float64,
+  float16: ValueKind.Float16,
+  bfloat16: ValueKind.BFloat16,
+};
 
 /** Sets scalarValue/scalarDtype to the single value of a TensorProto; false when it is not a one-element float tensor. */
 function tensorScalar(start: number, end: number): boolean {
@@ -190,6 +222,8 @@ function tensorScalar(start: number, end: number): boolean {
   let contentEnd = -1;
   storedCount = 0;
   storedValue = 0;
+  storedAt = -1;
+  storedWidth = 0;
   let p = start;
   while (p < end) {
     const key = varint(p, end);
@@ -234,32 +268,32 @@ function tensorScalar(start: number, end: number): boolean {
       // float_val, packed
       const e = delimited(p, end);
       if ((e - next) % 4) fail('packed float_val length is not a multiple of 4');
-      for (let q = next; q < e; q += 4) store(view.getFloat32(q, true));
+      for (let q = next; q < e; q += 4) store(view.getFloat32(q, true), q, 4);
       p = e;
     } else if (field === 5 && wire === 5) {
       if (p + 4 > end) fail('truncated fixed32');
-      store(view.getFloat32(p, true));
+      store(view.getFloat32(p, true), p, 4);
       p += 4;
     } else if (field === 6 && wire === 2) {
       const e = delimited(p, end);
       if ((e - next) % 8) fail('packed double_val length is not a multiple of 8');
-      for (let q = next; q < e; q += 8) store(view.getFloat64(q, true));
+      for (let q = next; q < e; q += 8) store(view.getFloat64(q, true), q, 8);
       p = e;
     } else if (field === 6 && wire === 1) {
       if (p + 8 > end) fail('truncated fixed64');
-      store(view.getFloat64(p, true));
+      store(view.getFloat64(p, true), p, 8);
       p += 8;
     } else if (field === 13 && wire === 2) {
       // half_val (also bfloat16), packed int32 bit patterns
       const e = delimited(p, end);
       let q = next;
       while (q < e) {
-        store(varint(q, e));
+        store(varint(q, e), -1, 0);
         q = next;
       }
       p = e;
     } else if (field === 13 && wire === 0) {
-      store(varint(p, end));
+      store(varint(p, end), -1, 0);
       p = next;
     } else p = skip(wire, p, end);
   }
@@ -299,11 +333,18 @@ function tensorScalar(start: number, end: number): boolean {
             ? halfToNumber(view.getUint16(content, true))
             : bfloat16ToNumber(view.getUint16(content, true));
     scalarValue = value;
+    valueAt = content;
+    valueWidth = size;
+    valueKind = KIND[type];
     return true;
   }
   // As make_ndarray does: one stored value fills the shape; none means zeros.
   if (storedCount > 1) fail('more values than elements');
   const stored = storedValue;
+  // A fixed place only when the value is read as stored: float_val of a float, double_val of a double.
+  valueAt = storedAt;
+  valueWidth = storedWidth === size && size >= 4 ? size : 0;
+  valueKind = KIND[type];
   scalarValue =
     type === 'float16'
       ? halfToNumber(stored & 0xffff)
@@ -353,6 +394,7 @@ function addScalar(tag: string, value: number, dtype: ScalarDtype, plugin: strin
 function summaryValue(start: number, end: number): void {
   let tag = '';
   let simple: number | undefined;
+  let simpleAt = -1;
   let tensorStart = -1;
   let tensorEnd = -1;
   let plugin = '';
@@ -370,6 +412,7 @@ function summaryValue(start: number, end: number): void {
     } else if (field === 2 && wire === 5) {
       if (p + 4 > end) fail('truncated fixed32');
       simple = view.getFloat32(p, true);
+      simpleAt = p;
       p += 4;
     } else if (field === 8 && wire === 2) {
       tensorEnd = delimited(p, end);
@@ -405,6 +448,9 @@ function summaryValue(start: number, end: number): void {
   }
   if (simple !== undefined) {
     addScalar(tag, simple, 'simple', plugin);
+    valueAt = simpleAt;
+    valueWidth = 4;
+    valueKind = ValueKind.Float32;
     return;
   }
   if (tensorStart >= 0 && (plugin === '' || plugin === 'scalars') && tensorScalar(tensorStart, tensorEnd)) {
@@ -412,6 +458,20 @@ function summaryValue(start: number, end: number): void {
     return;
   }
   if (other || tensorStart >= 0) raw.otherTags.push(tag);
+}
+
+/** A template's value at `at`. */
+function templateValue(at: number, kind: ValueKind): number {
+  switch (kind) {
+    case ValueKind.Float32:
+      return view.getFloat32(at, true);
+    case ValueKind.Float64:
+      return view.getFloat64(at, true);
+    case ValueKind.Float16:
+      return halfToNumber(view.getUint16(at, true));
+    default:
+      return bfloat16ToNumber(view.getUint16(at, true));
+  }
 }
 
 /**
@@ -449,7 +509,20 @@ export function decodeEventRaw(bytes: Uint8Array, start = 0, end = bytes.length)
       p = e;
     } else if (field === 5 && wire === 2) {
       const e = delimited(p, end);
-      let q = next;
+      const s = next;
+      const slot = templateSlot(buf, view, s, e);
+      if (slot >= 0) {
+        const t = matchTemplate(view, s, e, slot);
+        if (t !== undefined) {
+          addScalar(t.tag, templateValue(s + t.valueAt, t.kind), t.dtype as ScalarDtype, t.plugin);
+          p = e;
+          continue;
+        }
+      }
+      const count = raw.count;
+      const others = raw.otherTags.length;
+      valueWidth = 0;
+      let q = s;
       while (q < e) {
         const k = varint(q, e);
         q = next;
@@ -458,6 +531,21 @@ export function decodeEventRaw(bytes: Uint8Array, start = 0, end = bytes.length)
           summaryValue(next, ve);
           q = ve;
         } else q = skip(k & 7, q, e);
+      }
+      if (slot >= 0 && raw.count === count + 1 && raw.otherTags.length === others && valueWidth > 0) {
+        const i = raw.count - 1;
+        storeTemplate(
+          slot,
+          buf,
+          s,
+          e,
+          valueAt,
+          valueWidth,
+          valueKind,
+          raw.tags[i],
+          raw.dtypes[i],
+          raw.plugins[i],
+        );
       }
       p = e;
     } else if (field === 7 && wire === 2) {
