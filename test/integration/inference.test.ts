@@ -7,6 +7,7 @@ import type { PanelState } from '../../src/webview/inference/protocol';
 import { fixture } from '../fixtures';
 import { referenceForward, referenceMaskedLm } from '../support/referenceEncoder';
 import { readTinyBert } from '../support/tinyBert';
+import { assertStrictCsp } from './csp';
 import { activateExtension } from './extension';
 
 const TEXT = 'all work and [MASK] play makes jack a dull boy';
@@ -52,6 +53,9 @@ describe('inference panel (Run Model on Selection)', function () {
     assert.ok(state, 'the command returned no state');
     assert.equal(state.error, undefined, state.error);
     assert.deepEqual(api.inference.lastState(), state);
+    const webview = api.inference.panelWebview();
+    assert.ok(webview, 'no panel is open');
+    assertStrictCsp(webview.html, webview.cspSource);
     const { weights, vocab } = readTinyBert(dir);
     const ids = state.tokens!.map((t) => t.id);
     assert.deepEqual(

@@ -5,21 +5,9 @@ import * as vscode from 'vscode';
 import type { RunsNode } from '../../src/vscode/runs/nodes';
 import { curvesCsv } from '../../src/vscode/runs/panel';
 import { eventFileBytes, scalarEvent, writeEventFile } from '../support/eventWriter';
+import { assertStrictCsp } from './csp';
 import { activateExtension } from './extension';
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from './wait';
 
 describe('training runs in VS Code', () => {
   let root: string;
@@ -74,12 +62,27 @@ describe('training runs in VS Code', () => {
     assert.equal(runs.provider.getTreeItem(scalars[0]).description, '1.25 @ step 3');
   });
 
+  it("the Curves panel has a strict Content-Security-Policy with a fresh nonce, and only the extension's files", async function () {
+    this.timeout(60_000);
+    const { runs } = await activateExtension();
+    const first = await runs.openCurves(job);
+    assert.ok(first);
+    const { html, cspSource } = first.panel.webview;
+    assertStrictCsp(html, cspSource);
+    first.panel.dispose();
+    const second = await runs.openCurves(job);
+    assert.ok(second && second !== first);
+    assertStrictCsp(second.panel.webview.html, cspSource);
+    const nonce = (page: string) => /'nonce-([^']+)'/.exec(page)?.[1];
+    assert.notEqual(nonce(second.panel.webview.html), nonce(html), 'a new panel reuses the old nonce');
+  });
+
   it('appending events while the Curves panel is open updates the tree and the drawn chart', async function () {
     this.timeout(60_000);
     const { runs } = await activateExtension();
     const panel = await runs.openCurves(job);
     assert.ok(panel);
-    const first = await until('the first chart', () =>
+    const first = await waitFor('the first chart', () =>
       panel.rendered?.charts.find((c) => c.tag === 'training_loss' && c.points === 3),
     );
     assert.equal(first.series, 2, 'smoothed and raw line of one run');
@@ -97,7 +100,7 @@ describe('training runs in VS Code', () => {
     ]);
     fs.appendFileSync(trainFile, appended);
     // The file watcher (or the poll while a job runs) reads the new records; the webview draws them.
-    await until('the appended points in the chart', () =>
+    await waitFor('the appended points in the chart', () =>
       panel.rendered?.charts.find((c) => c.tag === 'training_loss' && c.points === 5),
     );
     counting.dispose();
@@ -131,12 +134,12 @@ describe('training runs in VS Code', () => {
     );
     const panel = await runs.openCurves(job);
     assert.ok(panel);
-    const shown = await until('charts', () =>
+    const shown = await waitFor('charts', () =>
       panel.rendered?.charts.some((c) => c.tag === 'training_loss') ? panel.rendered : undefined,
     );
     assert.deepEqual(shown.state.roots, [job], 'the webview saved the model_dir it shows');
     panel.panel.dispose();
-    await until('the panel closed', () => (runs.curvesPanel() ? undefined : true));
+    await waitFor('the panel closed', () => (runs.curvesPanel() ? undefined : true));
     // What VS Code does after a reload: a new panel of the view type, handed to the serializer with
     // the state the webview saved.
     const restored = vscode.window.createWebviewPanel(
@@ -149,7 +152,7 @@ describe('training runs in VS Code', () => {
     assert.ok(revived);
     assert.equal(runs.curvesPanel(), revived);
     assert.deepEqual(revived.shownRoots, [job]);
-    const again = await until('the restored charts', () =>
+    const again = await waitFor('the restored charts', () =>
       revived.rendered?.charts.length ? revived.rendered : undefined,
     );
     assert.deepEqual(again.charts, shown.charts);
@@ -196,7 +199,7 @@ describe('training runs in VS Code', () => {
       writeEventFile(path.join(launched, 'train', 'events.out.tfevents.1700000000.h.3.v2'), [
         scalarEvent(7, 'training_loss', 0.5),
       ]);
-      await until('the launched job in the view', async () => {
+      await waitFor('the launched job in the view', async () => {
         const n = (await runs.provider.getChildren()).find((x) => x.root === launched);
         const d = n && String(runs.provider.getTreeItem(n).description);
         return d?.includes('step 7') ? d : undefined;

@@ -6,13 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension } from './extension';
+import { waitFor } from './wait';
 
 const MODEL = 'bert_en_uncased_L-12_H-768_A-12';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(check(), what);
-}
 
 describe('download settings in a remote window', function () {
   let root: string;
@@ -40,9 +36,9 @@ describe('download settings in a remote window', function () {
     );
     assert.deepEqual(effective, { '*/tokenizer': 'https://mirror.test/${modelId}/${file}' });
     assert.deepEqual(config().inspect('download.urlOverrides')?.globalValue, effective);
-    await until(
-      () => api.downloads.cache().urlFor(MODEL, 'tokenizer').startsWith('https://mirror.test/'),
-      `the cache uses the mirror: ${api.downloads.cache().urlFor(MODEL, 'tokenizer')}`,
+    await waitFor(
+      'the cache to use the mirror',
+      () => api.downloads.cache().urlFor(MODEL, 'tokenizer').startsWith('https://mirror.test/') || undefined,
     );
     // Other kinds keep the catalog's URL.
     assert.match(api.downloads.cache().urlFor(MODEL, 'hub'), /^https:\/\/tfhub\.dev\//);
@@ -77,7 +73,10 @@ describe('download settings in a remote window', function () {
       folder: root,
       target: 'user',
     });
-    await until(() => api.downloads.cache().root === root, `cache root ${api.downloads.cache().root}`);
+    await waitFor(
+      'the cache root to follow the setting',
+      () => api.downloads.cache().root === root || undefined,
+    );
   });
 
   it('a trusted workspace can set the cache location for its team', async () => {
@@ -85,8 +84,11 @@ describe('download settings in a remote window', function () {
     assert.equal(vscode.workspace.isTrusted, true);
     const team = path.join(root, 'team-cache');
     await config().update('cache.location', team, vscode.ConfigurationTarget.Workspace);
-    await until(() => api.downloads.cache().root === team, `cache root ${api.downloads.cache().root}`);
+    await waitFor('the workspace cache root', () => api.downloads.cache().root === team || undefined);
     await config().update('cache.location', undefined, vscode.ConfigurationTarget.Workspace);
-    await until(() => api.downloads.cache().root === root, 'back to the user setting');
+    await waitFor(
+      'the cache root back at the user setting',
+      () => api.downloads.cache().root === root || undefined,
+    );
   });
 });

@@ -1,18 +1,11 @@
 // The panel's HTML: strict CSP (nonce, only the extension's own files), theme colours, the bundled
 // script dist/webview/inference.js.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewCsp } from '../webviewCsp';
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
+  const { nonce, csp } = webviewCsp(webview);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'inference.js'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <!-- vscode-tabs gives its headers and panels ids of its own: the content lives in inner elements. -->

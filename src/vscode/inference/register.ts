@@ -41,6 +41,8 @@ export interface InferenceApi {
   configuredModel(): string | undefined;
   /** The items Choose Model for Inference offered last (recorded only when the extension runs in Test mode). */
   modelPicksOffered(): readonly vscode.QuickPickItem[] | undefined;
+  /** The open panel's webview and the HTML it was given (undefined when no panel is open). */
+  panelWebview(): { readonly html: string; readonly cspSource: string } | undefined;
 }
 
 export function registerInference(context: vscode.ExtensionContext): InferenceApi {
@@ -250,5 +252,6 @@ export function registerInference(context: vscode.ExtensionContext): InferenceAp
     nativeBackendPaths: () => nativeSearchPaths(context),
     configuredModel: () => configuredCheckpoint(),
     modelPicksOffered: () => offered,
+    panelWebview: () => InferencePanel.active?.panel.webview,
   };
 }

@@ -1,20 +1,13 @@
 // The Curves panel's HTML: strict CSP (nonce, only the extension's own files), theme colours, the
 // bundled script dist/webview/runs.js (uPlot inside) and its stylesheet.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewCsp } from '../webviewCsp';
 
 export function curvesHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
+  const { nonce, csp } = webviewCsp(webview);
   const dist = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'runs.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'runs.css'));
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
