@@ -1,6 +1,7 @@
 // Peak memory of loading and running BERT-large (24 layers, H 1024, 16 heads, FFN 4096, random weights in the
 // real layout) on the wasm backend, measured in a fresh process per configuration: the process's resident
-// peak (VmHWM) after generating the weights, after uploading them, and after a forward pass. Run by
+// peak (VmHWM) after generating the weights, after uploading them, and after a forward pass, and what stays
+// resident after a garbage collection (one copy of the weights, in the kernels' memory, when nothing else is kept). Run by
 // bench/encoder.ts; by itself: node out/bench/encoderMemory.js [--release|--keep] [--seq 128]
 // The forward pass adds about the dense kernels' size again: tfjs-backend-wasm's XNNPACK matmul packs each
 // weight matrix into its own cached layout on first use (measured: 40 × 16 MB kernels grow the heap by 673 MB).
@@ -22,6 +23,8 @@ export interface MemoryReport {
   readonly weights: number;
   readonly uploaded: number;
   readonly ran: number;
+  /** MB resident after the forward pass and a full garbage collection: what stays alive. */
+  readonly settled: number;
   readonly weightMb: number;
   readonly runMs: number;
 }
@@ -52,6 +55,8 @@ async function measure(release: boolean, seq: number): Promise<MemoryReport> {
   await model.run({ batch: 1, seqLength: seq, inputIds });
   const runMs = performance.now() - t0;
   const ran = status('VmHWM');
+  (globalThis as { gc?: () => void }).gc?.();
+  const settled = status('VmRSS');
   model.dispose();
   stopWasmThreads();
   return {
@@ -61,6 +66,7 @@ async function measure(release: boolean, seq: number): Promise<MemoryReport> {
     weights: afterWeights,
     uploaded,
     ran,
+    settled,
     weightMb: (floats * 4) / 1048576,
     runMs,
   };
@@ -71,6 +77,7 @@ export function measureInChild(release: boolean, seq: number): Promise<MemoryRep
   return new Promise((resolve, reject) => {
     const child = fork(__filename, [release ? '--release' : '--keep', '--seq', String(seq), '--child'], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, '--expose-gc'],
     });
     child.once('message', (m) => resolve(m as MemoryReport));
     child.once('exit', (code) => reject(new Error(`memory child exited with ${code}`)));
@@ -81,7 +88,8 @@ export function formatMemory(r: MemoryReport): string {
   return (
     `BERT-large wasm, ${r.release ? 'host arrays released during upload' : 'host arrays kept until upload ends'}: ` +
     `weights ${r.weightMb.toFixed(0)} MB; peak RSS ${r.baseline.toFixed(0)} MB at start, ${r.weights.toFixed(0)} MB with the host weights, ` +
-    `${r.uploaded.toFixed(0)} MB after upload, ${r.ran.toFixed(0)} MB after a seq-${r.seq} forward pass (${r.runMs.toFixed(0)} ms)`
+    `${r.uploaded.toFixed(0)} MB after upload, ${r.ran.toFixed(0)} MB after a seq-${r.seq} forward pass (${r.runMs.toFixed(0)} ms); ` +
+    `resident after a garbage collection ${r.settled.toFixed(0)} MB (${(r.settled / r.weightMb).toFixed(2)}× the weights)`
   );
 }
 
