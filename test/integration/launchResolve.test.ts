@@ -162,6 +162,36 @@ describe('launch: Resolve Configuration', function () {
         vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Model Garden (resolved)'),
         [],
       );
+
+      // Use the Downloaded Paths: the script's --config_file arguments now name the downloaded files,
+      // so train.py finds them where it runs, and resolving needs no replacement any more.
+      const rewritten = await vscode.commands.executeCommand<boolean>(
+        'modelGarden.launch.useDownloadedPaths',
+        uri,
+        0,
+        ok.replaced,
+      );
+      assert.equal(rewritten, true);
+      const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())!.getText();
+      for (const r of ok.replaced ?? []) {
+        assert.ok(text.includes(r.to), `${r.to} is not in the script:\n${text}`);
+        assert.ok(
+          !text.includes(`=${r.from}`) && !text.includes(` ${r.from}`),
+          `${r.from} is still in the script`,
+        );
+        assert.ok(fs.existsSync(r.to), r.to);
+      }
+      const direct = (await vscode.commands.executeCommand(
+        'modelGarden.launch.resolveConfiguration',
+        uri,
+        0,
+      )) as Outcome;
+      assert.equal(direct.result?.ok, true, JSON.stringify(direct.result));
+      assert.deepEqual(direct.replaced ?? [], []);
+      assert.match(
+        vscode.workspace.textDocuments.find((d) => d.uri.toString() === direct.uri?.toString())!.getText(),
+        /train_steps: 36813/,
+      );
     } finally {
       await settings.update(
         'modelGarden.launch.configFilesBaseUrl',

@@ -32,6 +32,7 @@ export const RESOLVE_COMMAND = 'modelGarden.launch.resolveConfiguration';
 export const CONFIG_BASE_URL_SETTING = 'modelGarden.launch.configFilesBaseUrl';
 export const GET_CONFIG_FILES = 'Get the Model Garden’s Config Files';
 export const USE_DOWNLOADED_PATHS = 'Use the Downloaded Paths';
+export const USE_DOWNLOADED_PATHS_COMMAND = 'modelGarden.launch.useDownloadedPaths';
 export const GET_CONFIG_FILES_COMMAND = 'modelGarden.launch.getConfigFiles';
 export const RESOLVED_SCHEME = 'model-garden-resolved';
 
@@ -334,6 +335,12 @@ export function registerResolve(
         resolve(uri instanceof vscode.Uri ? uri : undefined, typeof index === 'number' ? index : 0),
     ),
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.delete(e.document.uri)),
+    // What the notification's Use the Downloaded Paths button does, for a resolve outcome's `replaced`.
+    vscode.commands.registerCommand(
+      USE_DOWNLOADED_PATHS_COMMAND,
+      async (uri: vscode.Uri, index: number, replaced: StoreResolveOutcome['replaced']) =>
+        useDownloadedPaths(await vscode.workspace.openTextDocument(uri), index, replaced),
+    ),
   );
 }
 
