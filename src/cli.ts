@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cache: async () => import('./cli/cache'),
   launch: async () => import('./cli/launch'),
   validate: async () => import('./cli/validate'),
+  resolve: async () => import('./cli/resolve'),
   tokenize: async () => import('./cli/tokenize'),
   runs: async () => import('./cli/runs'),
   scalars: async () => import('./cli/scalars'),

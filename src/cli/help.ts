@@ -101,6 +101,26 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     options: [['--kind K', 'launch, tasks or shell when the file name does not tell']],
     more: 'Prints JSON with line and column; exits 1 when there are errors.',
   },
+  resolve: {
+    summary:
+      "Prints the final experiment config of a train.py call (launch.json, tasks.json or shell script), built by your Python with the Model Garden's own code, as train.py builds it.",
+    options: [
+      ['--index N', 'which train.py call of the file (default 0, the first)'],
+      ['--kind K', 'launch, tasks or shell when the file name does not tell'],
+      ['--python P', 'the Python with tf-models-official (default python3)'],
+      [
+        '--get-configs',
+        "download the Model Garden's configs/*.yaml for the installed version when the call names one a pip install lacks",
+      ],
+      [
+        '--config-store DIR',
+        'where those files are kept (default: model-garden-configs beside the model cache)',
+      ],
+      ['--config-base-url URL', 'a mirror of raw.githubusercontent.com/tensorflow/models'],
+      ['--json', 'print {ok, yaml | stage, type, message, version, replaced, missing}'],
+    ],
+    more: 'Exits 1 when train.py would fail, naming the stage (experiment, config_file, params_override, …) and the error.',
+  },
   infer: {
     summary: "Runs a checkpoint's encoder on text locally with TensorFlow.js.",
     options: [

@@ -4,6 +4,7 @@
 // user runs it: the Model Garden's config files of the installed version are downloaded (from a
 // 127.0.0.1 server standing in for raw.githubusercontent.com) and the command resolves with them.
 import * as assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,8 +21,22 @@ import {
   specArgs,
   storedConfigPath,
 } from '../../src/core/launch';
+import { repoRoot, skipBecause } from '../fixtures';
 import { dropAfter, serveBytes, TestServer } from '../unit/download-server';
 import { oraclePython, runOracleScript } from './oracle';
+
+/** Runs dist/cli.js (without waiting synchronously: the test server answers in this process). */
+function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      [path.join(repoRoot, 'dist', 'cli.js'), ...args],
+      { maxBuffer: 16 << 20, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    ),
+  );
+}
 
 /** train.md, "local GPU" MNLI command (MODEL_GARDEN.md §3), flags after train.py. */
 const MNLI = [
@@ -168,6 +183,101 @@ describe('launch: Resolve Configuration with the real Model Garden', function ()
       const unknown = await resolveWithConfigStore(python, request, { cwd, store });
       assert.ok(unknown.result.ok, JSON.stringify(unknown.result));
       assert.equal(unknown.replaced.length, 2);
+    } finally {
+      await server.close();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('model-garden resolve on a script with the MNLI command: names what is missing, --get-configs downloads it and prints the YAML, the store is reused', async function () {
+    const python = oraclePython(this);
+    if (!fs.existsSync(path.join(repoRoot, 'dist', 'cli.js')))
+      skipBecause(this, 'dist/cli.js is not built (npm run build)');
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-cli-resolve-'));
+    const server = await new TestServer().start();
+    try {
+      const script = path.join(work, 'project', 'mnli.sh');
+      fs.mkdirSync(path.dirname(script));
+      fs.writeFileSync(
+        script,
+        `#!/bin/bash\npython3 train.py \\\n  ${MNLI.map((a) => `'${a}'`).join(' \\\n  ')}\n`,
+      );
+      const store = path.join(work, 'store');
+      const base = ['resolve', script, '--python', python, '--config-store', store];
+
+      const first = await cli(base);
+      assert.equal(first.code, 1, first.stderr);
+      assert.match(first.stderr, /train\.py would fail \(config_file\)/);
+      assert.match(
+        first.stderr,
+        /configs\/models\/bert_en_uncased_base\.yaml, configs\/experiments\/glue_mnli_matched\.yaml are not there/,
+      );
+      assert.match(first.stderr, /--get-configs/);
+      assert.equal(first.stdout, '');
+
+      const served = path.join(work, 'served');
+      runOracleScript(this, 'nlp_config_yaml.py', [served]);
+      // The installed version, as the resolve script reads it: the files are served at its tag.
+      const version = execFileSync(
+        python,
+        ['-c', "from importlib import metadata; print(metadata.version('tf-models-official'))"],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
+      for (const file of [
+        'configs/models/bert_en_uncased_base.yaml',
+        'configs/experiments/glue_mnli_matched.yaml',
+      ])
+        server.on(`/v${version}/official/nlp/${file}`, (req, res) =>
+          serveBytes(req, res, fs.readFileSync(path.join(served, 'official', 'nlp', file))),
+        );
+      const got = await cli([...base, '--get-configs', '--config-base-url', server.url(''), '--json']);
+      assert.equal(got.code, 0, got.stderr);
+      const report = JSON.parse(got.stdout) as {
+        ok: boolean;
+        yaml: string;
+        version: string;
+        replaced: { index: number; from: string; to: string }[];
+      };
+      assert.equal(report.ok, true);
+      assert.equal(report.version, version);
+      assert.deepEqual(
+        report.replaced.map((r) => [r.index, r.from, r.to]),
+        [
+          [
+            0,
+            'configs/models/bert_en_uncased_base.yaml',
+            storedConfigPath(store, report.version, 'configs/models/bert_en_uncased_base.yaml'),
+          ],
+          [
+            1,
+            'configs/experiments/glue_mnli_matched.yaml',
+            storedConfigPath(store, report.version, 'configs/experiments/glue_mnli_matched.yaml'),
+          ],
+        ],
+      );
+      const config = parseYaml(report.yaml) as {
+        task: { model: { num_classes: number; encoder: { bert: { hidden_size: number } } } };
+        trainer: { train_steps: number };
+      };
+      assert.equal(config.task.model.num_classes, 3);
+      assert.equal(config.task.model.encoder.bert.hidden_size, 768);
+      assert.equal(config.trainer.train_steps, 36813);
+      const requests = server.requests.length;
+
+      // Again without --get-configs: the stored files are used, nothing is downloaded, the YAML is printed.
+      const again = await cli(base);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(server.requests.length, requests);
+      assert.match(
+        again.stderr,
+        /configs\/models\/bert_en_uncased_base\.yaml read from .*pass --config_file=/,
+      );
+      assert.equal(
+        (parseYaml(again.stdout) as { trainer: { train_steps: number } }).trainer.train_steps,
+        36813,
+      );
     } finally {
       await server.close();
       fs.rmSync(work, { recursive: true, force: true });

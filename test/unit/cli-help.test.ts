@@ -8,7 +8,7 @@ import { repoRoot, skipBecause } from '../fixtures';
 import { captureIo } from '../support/captureIo';
 
 describe('model-garden --help', () => {
-  it('knows eleven subcommands', () => {
+  it('knows twelve subcommands', () => {
     assert.deepEqual([...COMMAND_NAMES].sort(), [
       'bench',
       'cache',
@@ -17,6 +17,7 @@ describe('model-garden --help', () => {
       'infer',
       'inspect',
       'launch',
+      'resolve',
       'runs',
       'scalars',
       'tokenize',

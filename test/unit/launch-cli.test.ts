@@ -231,4 +231,30 @@ describe('launch: CLI', () => {
     const bad = await cli(['validate', path.join(dir, 'x.txt')]);
     assert.equal(bad.code, 2);
   });
+
+  it('resolve refuses what it cannot run, with the reason, before starting Python', async () => {
+    const script = path.join(dir, 'run.sh');
+    fs.writeFileSync(script, 'echo no trainer here\n');
+    const none = await cli(['resolve', script]);
+    assert.equal(none.code, 1);
+    assert.match(none.err, /no train\.py call found/);
+    fs.writeFileSync(script, 'python3 train.py --experiment=bert/squad --mode=train\n');
+    const index = await cli(['resolve', script, '--index', '1']);
+    assert.equal(index.code, 1);
+    assert.match(index.err, /--index 1, but the file has 1 train\.py call/);
+    fs.writeFileSync(script, 'python3 train.py --mode=train\n');
+    const noExperiment = await cli(['resolve', script]);
+    assert.equal(noExperiment.code, 1);
+    assert.match(noExperiment.err, /no --experiment/);
+    assert.equal((await cli(['resolve', path.join(dir, 'x.txt')])).code, 2);
+    assert.equal((await cli(['resolve', script, '--kind', 'yaml'])).code, 2);
+    assert.equal((await cli(['resolve', script, '--index', '-1'])).code, 2);
+    assert.equal((await cli(['resolve', script, '--config-base-url', 'ftp://mirror'])).code, 2);
+    // A Python that is not there: exit 1 naming it.
+    fs.writeFileSync(script, 'python3 train.py --experiment=bert/squad --mode=train\n');
+    const missing = path.join(dir, 'no-such-python');
+    const noPython = await cli(['resolve', script, '--python', missing]);
+    assert.equal(noPython.code, 1);
+    assert.ok(noPython.err.includes(missing), noPython.err);
+  });
 });

@@ -6,6 +6,7 @@ import {
   checkText,
   detectKind,
   findInvocations,
+  invocationCwd,
   type FileProblem,
 } from '../../src/core/launch';
 
@@ -184,5 +185,36 @@ python3 train.py --experiment=bert/sentence_prediction --mode=train \\
     assert.deepEqual(bashArgs(merged.replace('python3 -m official.nlp.train', 'python3 x')).slice(3), [
       '--params_override=runtime.num_gpus=1,task.init_checkpoint=C:\\m\\bert_model.ckpt',
     ]);
+  });
+
+  it("invocationCwd: the entry's cwd with its variables, else the workspace folder, or a script's own folder", () => {
+    const launch = (cwd?: string) =>
+      findInvocations(
+        JSON.stringify({
+          configurations: [
+            {
+              name: 'a',
+              type: 'debugpy',
+              program: 'train.py',
+              args: ['--experiment=x'],
+              ...(cwd ? { cwd } : {}),
+            },
+          ],
+        }),
+        'launch',
+      )[0]!;
+    const file = { kind: 'launch' as const, path: '/ws/.vscode/launch.json', workspaceFolder: '/ws' };
+    assert.equal(invocationCwd(launch(), file), '/ws');
+    assert.equal(invocationCwd(launch('${workspaceFolder}/models/official'), file), '/ws/models/official');
+    assert.equal(invocationCwd(launch('${fileDirname}'), file), '/ws/.vscode');
+    assert.equal(invocationCwd(launch('sub/dir'), file), '/ws/sub/dir');
+    assert.equal(invocationCwd(launch('/abs/run'), file), '/abs/run');
+    // A variable it cannot know (${env:…}): the workspace folder, not a path with ${ in it.
+    assert.equal(invocationCwd(launch('${env:HOME}/x'), file), '/ws');
+    const shell = findInvocations('python3 train.py --experiment=x\n', 'shell')[0]!;
+    assert.equal(
+      invocationCwd(shell, { kind: 'shell', path: '/ws/scripts/run.sh', workspaceFolder: '/ws' }),
+      '/ws/scripts',
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Finds train.py invocations in launch.json (`args` arrays), tasks.json (`command`/`args`) and shell
 // scripts (quotes, line continuations, simple `NAME=value` variables), keeping for every argv
 // character the document offset it came from, so that problems land on exact ranges.
+import * as path from 'node:path';
 import { findNodeAtLocation, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { quoteBash } from './quote';
 import { tooDeepAt, withoutBom } from './structure';
@@ -336,4 +337,22 @@ export function shellWords(text: string, from: number, to: number): SourceToken[
   flushWord(Math.min(at, to));
   flushCommand();
   return commands;
+}
+
+/**
+ * Where an invocation's relative paths resolve: the entry's `cwd` (with `${workspaceFolder}` and
+ * `${fileDirname}`), else the workspace folder, or the script's own folder for a shell script.
+ */
+export function invocationCwd(
+  invocation: Invocation,
+  file: { readonly kind: FileKind; readonly path: string; readonly workspaceFolder?: string },
+): string {
+  const fileDir = path.dirname(file.path);
+  const folder = file.workspaceFolder;
+  const fallback = file.kind === 'shell' ? fileDir : (folder ?? fileDir);
+  const cwd = invocation.cwd
+    ?.replace(/\$\{workspaceFolder\}/g, folder ?? fallback)
+    .replace(/\$\{fileDirname\}/g, fileDir);
+  if (!cwd || /\$\{/.test(cwd)) return fallback;
+  return path.isAbsolute(cwd) ? cwd : path.join(folder ?? fallback, cwd);
 }

@@ -9,6 +9,7 @@ import {
   argOfStage,
   downloadConfigFiles,
   findInvocations,
+  invocationCwd,
   MODELS_RAW_BASE_URL,
   parseFlags,
   probeModelGarden,
@@ -73,18 +74,13 @@ export class ResolveCodeLenses implements vscode.CodeLensProvider {
   }
 }
 
-/** Where relative config paths resolve: the entry's cwd, else the workspace folder (a script's folder for shell). */
-function invocationCwd(document: vscode.TextDocument, invocation: Invocation): string {
-  const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-  const fallback =
-    documentKind(document) === 'shell'
-      ? path.dirname(document.uri.fsPath)
-      : (folder ?? path.dirname(document.uri.fsPath));
-  const cwd = invocation.cwd
-    ?.replace(/\$\{workspaceFolder\}/g, folder ?? fallback)
-    .replace(/\$\{fileDirname\}/g, path.dirname(document.uri.fsPath));
-  if (!cwd || /\$\{/.test(cwd)) return fallback;
-  return path.isAbsolute(cwd) ? cwd : path.join(folder ?? fallback, cwd);
+/** Where relative config paths resolve (see core's invocationCwd). */
+function cwdOf(document: vscode.TextDocument, invocation: Invocation): string {
+  return invocationCwd(invocation, {
+    kind: documentKind(document) ?? 'shell',
+    path: document.uri.fsPath,
+    workspaceFolder: vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath,
+  });
 }
 
 export interface ResolveOutcome {
@@ -224,7 +220,7 @@ export function registerResolve(
         },
         () =>
           resolveWithConfigStore(python.python, request, {
-            cwd: invocationCwd(document, invocation),
+            cwd: cwdOf(document, invocation),
             store,
             version: versions.get(python.python),
           }),
