@@ -1,7 +1,8 @@
 // A task the wizard writes into tasks.json runs in VS Code (vscode.tasks.executeTask) with the
 // oracle venv's Python (modelGarden.python, set by scripts/run-integration.cjs) and the real
-// trainer, and finishes with exit code 0. Inputs: test/oracle/trainer_inputs.py (tiny SavedModel,
-// TFRecords and a few-step config).
+// trainer, and finishes with exit code 0; meanwhile Training Runs lists its model_dir and the Curves
+// panel's loss chart grows while it trains. Inputs: test/oracle/trainer_inputs.py (tiny SavedModel,
+// TFRecords and a few-step config, made longer here by overrides).
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -30,10 +31,12 @@ function trainerInputs(python: string): Promise<Inputs> {
 }
 
 describe('launch: a wizard-written task runs in VS Code', function () {
-  it('tasks.json entry from Generate Launch Configuration runs official.nlp.train to exit code 0', async function () {
+  it('tasks.json entry from Generate Launch Configuration runs official.nlp.train to exit code 0, its curves growing in Training Runs', async function () {
     this.timeout(20 * 60_000);
     const python = oraclePythonSetting(this);
-    await activateExtension();
+    const { runs } = await activateExtension();
+    // Long enough that the loss is drawn several times while the job runs (a summary every step).
+    const steps = 150;
     const inputs = await trainerInputs(python!);
     const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mg-task-'));
     const name = 'MG tiny sentence prediction (task)';
@@ -50,6 +53,10 @@ describe('launch: a wizard-written task runs in VS Code', function () {
       modelDir,
       trainData: inputs.sentence_train,
       configFiles: [inputs.config_file],
+      overrides: [
+        { key: 'trainer.train_steps', value: steps },
+        { key: 'trainer.checkpoint_interval', value: steps },
+      ],
       name,
       replace: true,
     })) as { file?: string; problems: { code: string; severity: string }[] } | undefined;
@@ -66,6 +73,19 @@ describe('launch: a wizard-written task runs in VS Code', function () {
       30_000,
     );
     assert.ok(task, 'VS Code reads the task from tasks.json');
+    // Training Runs knows the model_dir from the generated configuration before the job writes anything.
+    assert.ok((await runs.refresh()).includes(modelDir), "the task's model_dir is a run");
+    const panel = await runs.openCurves(modelDir);
+    assert.ok(panel, 'the Curves panel opens');
+    let running = true;
+    /** Loss points drawn while the task was still running, in order. */
+    const drawnWhileRunning: number[] = [];
+    const loss = () => panel.rendered?.charts.find((c) => c.tag === 'training_loss')?.points;
+    const drawing = panel.onDidRender(() => {
+      const points = loss();
+      if (running && points !== undefined && points !== drawnWhileRunning.at(-1))
+        drawnWhileRunning.push(points);
+    });
     const ended = new Promise<number | undefined>((resolve) => {
       const listener = vscode.tasks.onDidEndTaskProcess((event) => {
         if (event.execution.task.name !== name) return;
@@ -74,7 +94,27 @@ describe('launch: a wizard-written task runs in VS Code', function () {
       });
     });
     await vscode.tasks.executeTask(task);
-    assert.equal(await ended, 0, 'the trainer exits 0');
+    const exitCode = await ended;
+    running = false;
+    assert.equal(exitCode, 0, 'the trainer exits 0');
+    // Every step's loss is drawn in the end, and the chart had fewer points at least once before.
+    await waitFor(
+      `all ${steps} loss points (drawn: ${JSON.stringify(panel.rendered?.charts)})`,
+      () => (loss() === steps ? true : undefined),
+      60_000,
+    );
+    drawing.dispose();
+    console.log(`      loss points drawn while training: ${drawnWhileRunning.join(', ')} (of ${steps})`);
+    assert.ok(
+      drawnWhileRunning.some((n) => n > 0 && n < steps),
+      `the loss chart grew while training (point counts drawn while it ran: ${JSON.stringify(drawnWhileRunning)})`,
+    );
+    const run = await waitFor('the finished status', () => {
+      const status = runs.provider.modelDir(modelDir)?.status();
+      return status === 'finished' ? status : undefined;
+    });
+    assert.equal(run, 'finished');
+    panel.panel.dispose();
     assert.ok(
       fs.readdirSync(modelDir).some((f) => f.startsWith('ckpt-')),
       'the run wrote a checkpoint to model_dir',
