@@ -6,13 +6,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultCacheDir } from '../core/download';
-import { InputFileError, readInputFileSync } from '../core/files/readInput';
 import {
   detectKind,
   downloadConfigFiles,
   findInvocations,
   invocationCwd,
-  MAX_LAUNCH_FILE_BYTES,
   MODELS_RAW_BASE_URL,
   PythonRunError,
   resolveRequest,
@@ -21,6 +19,7 @@ import {
   type StoreResolveOutcome,
 } from '../core/launch';
 import { UsageError, type CliIo } from './io';
+import { readLaunchFileArg } from './validate';
 
 export const usage =
   'model-garden resolve FILE [--index N] [--kind launch|tasks|shell] [--python P] [--get-configs] [--config-store DIR] [--config-base-url URL] [--json]';
@@ -28,17 +27,6 @@ export const usage =
 /** The default store of downloaded config files: beside the model cache. */
 export function defaultConfigStore(env: Readonly<Record<string, string | undefined>> = process.env): string {
   return path.join(defaultCacheDir(env), 'model-garden-configs');
-}
-
-function readFileArg(file: string): string {
-  try {
-    return readInputFileSync(file, { what: 'file to resolve', maxBytes: MAX_LAUNCH_FILE_BYTES }).toString(
-      'utf8',
-    );
-  } catch (error) {
-    if (error instanceof InputFileError) throw new UsageError(error.message, 1);
-    throw error;
-  }
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
@@ -71,7 +59,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const baseUrl = values['config-base-url'] ?? MODELS_RAW_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError('--config-base-url must be an http(s) URL');
 
-  const text = readFileArg(file);
+  const text = readLaunchFileArg(file, 'file to resolve');
   const invocations = findInvocations(text, kind);
   const invocation = invocations[index];
   if (!invocation)

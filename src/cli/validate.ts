@@ -5,11 +5,9 @@ import { checkText, detectKind, MAX_LAUNCH_FILE_BYTES, type FileKind } from '../
 import { UsageError, type CliIo } from './io';
 
 /** Reads a launch file the user named, refusing what is not a small regular file, as exit 1. */
-function readLaunchFileArg(file: string): string {
+export function readLaunchFileArg(file: string, what = 'file to validate'): string {
   try {
-    return readInputFileSync(file, { what: 'file to validate', maxBytes: MAX_LAUNCH_FILE_BYTES }).toString(
-      'utf8',
-    );
+    return readInputFileSync(file, { what, maxBytes: MAX_LAUNCH_FILE_BYTES }).toString('utf8');
   } catch (error) {
     if (error instanceof InputFileError) throw new UsageError(error.message, 1);
     throw error;
