@@ -430,8 +430,8 @@ export function layerNorm(
   H: i32,
   eps: f32,
   counter: usize,
-  part: i32,
-  parts: i32,
+  _part: i32,
+  _parts: i32,
 ): void {
   // Items of 8 rows, taken from the counter (take).
   const items = (M + 7) >> 3;
@@ -572,7 +572,7 @@ export function attention(
   scratch: usize,
   counter: usize,
   part: i32,
-  parts: i32,
+  _parts: i32,
 ): void {
   const pairs = B * A;
   const area = scratch + ((<usize>(attentionScratch(S, d) * part)) << 2);
