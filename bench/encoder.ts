@@ -40,6 +40,8 @@ const backendOf = (entry: BenchBackend): BackendName => (entry === 'wasm-tfjs' ?
 const nativePaths = arg('native', '') ? [arg('native', '')] : [];
 
 const batches = arg('batch', '1,8').split(',').map(Number);
+/** Untimed pause before each timed run (see the loop below). */
+const SETTLE_MS = 250;
 
 interface Row {
   engine: string;
@@ -156,6 +158,9 @@ async function main(): Promise<void> {
         for (const [i, p] of peers.entries()) last[i] = await p.run(); // warm-up
         for (let r = 0; r < runs; r++) {
           for (const [i, p] of peers.entries()) {
+            // onnxruntime-node's threads keep spinning for a while after its run: started at once, the next
+            // peer (ours, in turn order) measured 15–20% slower at seq 16. Each peer starts on a settled machine.
+            await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
             const t = performance.now();
             last[i] = await p.run();
             times[i]!.push(performance.now() - t);

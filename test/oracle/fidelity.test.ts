@@ -184,6 +184,13 @@ describe('fidelity: every artifact layout against TensorFlow', function () {
           );
           const model = new EncoderModel(loaded.weights);
           try {
+            // With wasm the layers run on the project's WebAssembly kernels (bar what they leave to TensorFlow.js).
+            if (backend === 'wasm' && !model.kernelsSkipped)
+              assert.equal(
+                model.engine,
+                'kernels',
+                'the wasm backend runs the layers on the WebAssembly kernels',
+              );
             const result = await model.run(inputOf(r), {
               maskedPositions: r.outputs.mlmPositions,
               heads: true,

@@ -360,7 +360,7 @@ describe('WebAssembly kernels: a worker thread that dies', function () {
 });
 
 describe('WebAssembly kernels: two threads compute what one computes', function () {
-  it('gemm and attention split over two threads equal one thread bit for bit', function () {
+  it('gemm, attention and layer norm split over two threads equal one thread bit for bit', function () {
     const file = kernelsFile();
     const results: Float32Array[][] = [];
     for (const threads of [1, 2]) {
@@ -410,12 +410,125 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
           scale: 0.3,
           scratch: as.ptr,
         });
-        results.push([e.read(C), e.read(ctx)]);
+        // Past several 64-row blocks and 256-step k blocks, with the residual; and layer norm.
+        const [M2, K2, N2] = [150, 600, 300];
+        const A2 = e.alloc(M2 * K2);
+        e.write(A2, randoms(M2 * K2, random));
+        const B2 = e.alloc(K2 * N2);
+        e.write(B2, randoms(K2 * N2, random));
+        const B2p = e.alloc(e.packedSize(K2, N2));
+        e.pack(B2.ptr, N2, K2, N2, B2p);
+        const R2 = e.alloc(M2 * N2);
+        e.write(R2, randoms(M2 * N2, random));
+        const bias2 = e.alloc(N2 + 8);
+        e.write(bias2, randoms(N2 + 8, random));
+        const C2 = e.alloc(M2 * N2);
+        e.gemm({
+          a: A2.ptr,
+          lda: K2,
+          b: B2p.ptr,
+          K: K2,
+          N: N2,
+          bias: bias2.ptr,
+          res: R2.ptr,
+          ldr: N2,
+          c: C2.ptr,
+          ldc: N2,
+          M: M2,
+          scratch: scratch.ptr,
+        });
+        const gamma = e.alloc(N2);
+        e.write(gamma, randoms(N2, random));
+        const beta = e.alloc(N2);
+        e.write(beta, randoms(N2, random));
+        const normed = e.alloc(M2 * N2);
+        e.layerNorm(C2.ptr, normed.ptr, gamma.ptr, beta.ptr, M2, N2, 1e-12);
+        results.push([e.read(C), e.read(ctx), e.read(C2), e.read(normed)]);
       } finally {
         e.stop();
       }
     }
-    assert.deepEqual(results[1]![0], results[0]![0]);
-    assert.deepEqual(results[1]![1], results[0]![1]);
+    for (let i = 0; i < results[0]!.length; i++) assert.deepEqual(results[1]![i], results[0]![i]);
+  });
+
+  it('one thread alone takes every work item of an operation split in two parts (a slow thread leaves no hole)', function () {
+    // The threads of an operation take its items from a counter: part 0 running with no part 1 at all
+    // (a thread the machine never schedules) must still compute everything, exactly as a one-part run.
+    const e = KernelEngine.load(kernelsFile(), 1);
+    try {
+      const raw = (e as unknown as { exports: Record<string, (...args: number[]) => void> }).exports;
+      const counter = e.alloc(16);
+      const alone = (fn: string, args: number[]) => {
+        e.view(counter).fill(0);
+        raw[fn]!(...args, counter.ptr, 0, 2);
+      };
+      const random = rng(5);
+      const [M, K, N] = [150, 300, 100];
+      const A = e.alloc(M * K);
+      e.write(A, randoms(M * K, random));
+      const Bs = e.alloc(K * N);
+      e.write(Bs, randoms(K * N, random));
+      const Bp = e.alloc(e.packedSize(K, N));
+      e.pack(Bs.ptr, N, K, N, Bp);
+      // Scratch for two parts: part 0 uses the first area.
+      const scratch = e.alloc(2 * e.gemmScratch());
+      const whole = e.alloc(M * N);
+      const half = e.alloc(M * N);
+      e.view(half).fill(0);
+      e.gemm({
+        a: A.ptr,
+        lda: K,
+        b: Bp.ptr,
+        K,
+        N,
+        c: whole.ptr,
+        ldc: N,
+        M,
+        act: Activation.relu,
+        scratch: scratch.ptr,
+      });
+      alone('gemm', [A.ptr, K, Bp.ptr, K, N, 0, 0, 0, half.ptr, N, M, Activation.relu, scratch.ptr]);
+      assert.deepEqual(e.read(half), e.read(whole));
+
+      const gamma = e.alloc(N);
+      e.write(gamma, randoms(N, random));
+      const beta = e.alloc(N);
+      e.write(beta, randoms(N, random));
+      const n1 = e.alloc(M * N);
+      const n2 = e.alloc(M * N);
+      e.view(n2).fill(0);
+      e.layerNorm(whole.ptr, n1.ptr, gamma.ptr, beta.ptr, M, N, 1e-12);
+      alone('layerNorm', [whole.ptr, n2.ptr, gamma.ptr, beta.ptr, M, N, 1e-12]);
+      assert.deepEqual(e.read(n2), e.read(n1));
+
+      const [B, S, Hd, d] = [2, 20, 3, 8];
+      const H = Hd * d;
+      const Q = e.alloc(B * S * 3 * H);
+      e.write(Q, randoms(B * S * 3 * H, random));
+      const Ad = e.alloc(B * S);
+      e.view(Ad).fill(0);
+      const as = e.alloc(2 * e.attentionScratch(S, d));
+      const ctx1 = e.alloc(B * S * H);
+      const ctx2 = e.alloc(B * S * H);
+      e.view(ctx2).fill(0);
+      e.attention({
+        qkv: Q.ptr,
+        ld: 3 * H,
+        H,
+        adder: Ad.ptr,
+        ctx: ctx1.ptr,
+        ldc: H,
+        B,
+        S,
+        A: Hd,
+        d,
+        scale: 0.3,
+        scratch: as.ptr,
+      });
+      alone('attention', [Q.ptr, 3 * H, H, Ad.ptr, ctx2.ptr, H, 0, B, S, Hd, d, 0.3, as.ptr]);
+      assert.deepEqual(e.read(ctx2), e.read(ctx1));
+    } finally {
+      e.stop();
+    }
   });
 });

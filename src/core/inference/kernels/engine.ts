@@ -1,8 +1,9 @@
 // The project's own WebAssembly SIMD kernels for the encoder's hot operations (kernels/assembly/encoder.ts,
 // compiled by the build into dist/wasm/mg-kernels.wasm): one shared WebAssembly.Memory, one instance per
-// thread. Each operation is split in `threads` parts: the calling thread computes part 0 while
-// worker_threads compute the others, woken through Atomics on a small shared control block; the caller
-// blocks (Atomics.wait) until all parts are done. Use more than one thread only off a UI thread (the
+// thread. Each operation runs on `threads` threads at once: the calling thread and worker_threads woken
+// through Atomics on a small shared control block take the operation's work items in turn from a counter
+// in the shared memory (so a thread the machine slows down takes fewer); the caller blocks
+// (Atomics.wait) until all threads are done. Use more than one thread only off a UI thread (the
 // extension runs the engine in its inference worker).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -98,8 +99,18 @@ export interface Region {
   readonly length: number;
 }
 
+/** Time spent per operation while profiling (KernelEngine.profile): `ms` in all, `waitMs` of it waiting
+ * for the other threads after this thread's own part (imbalance and hand-off). */
+export interface OperationTiming {
+  calls: number;
+  ms: number;
+  waitMs: number;
+}
+
 export class KernelEngine {
   readonly threads: number;
+  /** When set, each parallel operation adds its time here, by name (for bench/kernelsProfile). */
+  profile: Map<string, OperationTiming> | undefined;
   private readonly memory: WebAssembly.Memory;
   private readonly exports: Exports;
   private readonly control: Int32Array;
@@ -110,6 +121,8 @@ export class KernelEngine {
   private free: { start: number; end: number }[] = [];
   private top = HEAP_START;
   private stopped = false;
+  private readonly counter: number;
+  private readonly counterView: Int32Array;
   private operationTimeoutMs = OPERATION_TIMEOUT_MS;
 
   private constructor(module: WebAssembly.Module, threads: number) {
@@ -124,6 +137,10 @@ export class KernelEngine {
       },
     };
     this.exports = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
+    // The work counter of the parallel operations (take in kernels/assembly/encoder.ts), in its own
+    // 64-byte line; the view stays valid when the memory grows (it is at the bottom).
+    this.counter = this.alloc(16).ptr;
+    this.counterView = new Int32Array(this.memory.buffer, this.counter, 1);
     this.fns = PARALLEL.map((name) => this.exports[name] as (...args: number[]) => void);
     const shared = new SharedArrayBuffer(64 + 8 * MAX_ARGS);
     this.control = new Int32Array(shared, 0, 16);
@@ -321,22 +338,28 @@ export class KernelEngine {
     M: number;
     act?: number;
     scratch: number;
+    /** The name this product is profiled under (default gemm). */
+    label?: string;
   }): void {
-    this.parallel('gemm', [
-      o.a,
-      o.lda,
-      o.b,
-      o.K,
-      o.N,
-      o.bias ?? 0,
-      o.res ?? 0,
-      o.ldr ?? 0,
-      o.c,
-      o.ldc,
-      o.M,
-      o.act ?? 0,
-      o.scratch,
-    ]);
+    this.parallel(
+      'gemm',
+      [
+        o.a,
+        o.lda,
+        o.b,
+        o.K,
+        o.N,
+        o.bias ?? 0,
+        o.res ?? 0,
+        o.ldr ?? 0,
+        o.c,
+        o.ldc,
+        o.M,
+        o.act ?? 0,
+        o.scratch,
+      ],
+      o.label,
+    );
   }
 
   layerNorm(x: number, out: number, gamma: number, beta: number, M: number, H: number, eps: number): void {
@@ -376,11 +399,31 @@ export class KernelEngine {
   }
 
   /** Runs `op` on every thread, part 0 here; returns when all parts are done. */
-  private parallel(op: Parallel, args: number[]): void {
+  private parallel(op: Parallel, args: number[], label: string = op): void {
+    if (!this.profile) return this.run(op, args);
+    const t0 = performance.now();
+    this.ownDone = t0;
+    this.run(op, args);
+    const t1 = performance.now();
+    const entry = this.profile.get(label) ?? { calls: 0, ms: 0, waitMs: 0 };
+    entry.calls++;
+    entry.ms += t1 - t0;
+    entry.waitMs += t1 - this.ownDone;
+    this.profile.set(label, entry);
+  }
+
+  /** performance.now() when this thread finished its own part of the last operation (profiling only). */
+  private ownDone = 0;
+
+  private run(op: Parallel, opArgs: number[]): void {
     if (this.stopped) throw new Error('the WebAssembly kernels were stopped');
     const fn = this.fns[PARALLEL.indexOf(op)]!;
+    // Every thread takes work items from the counter until none is left.
+    Atomics.store(this.counterView, 0, 0);
+    const args = [...opArgs, this.counter];
     if (this.workers.length === 0) {
       fn(...args, 0, 1);
+      if (this.profile) this.ownDone = performance.now();
       return;
     }
     const ctl = this.control;
@@ -397,6 +440,7 @@ export class KernelEngine {
     } catch (error) {
       failure = error;
     }
+    if (this.profile) this.ownDone = performance.now();
     // A worker that died outright (its exit event cannot arrive while this thread waits) would leave
     // its part pending forever: past a bound far above any operation's time, the engine stops.
     const deadline = Date.now() + this.operationTimeoutMs;

@@ -131,6 +131,7 @@ export class KernelLayers {
           c: QKV.ptr,
           ldc: 3 * H,
           M,
+          label: 'gemm qkv',
           scratch: gemmScratch.ptr,
         });
         e.attention({
@@ -161,6 +162,7 @@ export class KernelLayers {
           c: X1.ptr,
           ldc: H,
           M,
+          label: 'gemm attention output',
           scratch: gemmScratch.ptr,
         });
         e.layerNorm(
@@ -184,6 +186,7 @@ export class KernelLayers {
           ldc: F,
           M,
           act,
+          label: 'gemm intermediate',
           scratch: gemmScratch.ptr,
         });
         e.gemm({
@@ -198,6 +201,7 @@ export class KernelLayers {
           c: X.ptr,
           ldc: H,
           M,
+          label: 'gemm output',
           scratch: gemmScratch.ptr,
         });
         e.layerNorm(X.ptr, X.ptr, w.outputNorm.ptr, w.outputNorm.ptr + 4 * H, M, H, c.layerNormEpsilon);

@@ -1,7 +1,9 @@
 // The encoder's hot operations in WebAssembly SIMD (AssemblyScript, compiled by esbuild.config.mjs into
-// dist/wasm/mg-kernels.wasm). Every function works on raw float32 buffers in the one shared memory and
-// computes its own share `part` of `parts`, so that src/core/inference/kernels/engine.ts can run the same
-// call on several threads at once. Nothing here keeps state between calls: each instance (one per thread)
+// dist/wasm/mg-kernels.wasm). Every function works on raw float32 buffers in the one shared memory; the
+// parallel ones (gemm, layerNorm, attention) split their work in items that the threads running the same
+// call take in turn from a shared counter (take), so that src/core/inference/kernels/engine.ts can run
+// the same call on several threads at once and a thread the machine slows down takes fewer items; `part`
+// only picks each thread's scratch area. Nothing here keeps state between calls: each instance (one per thread)
 // only reads and writes the memory regions it is handed.
 //
 // Dense layers multiply by weights packed once at load time into panels of 8 columns, each panel K rows of
@@ -266,9 +268,20 @@ function epilogue(c: usize, ldc: usize, rows: i32, res: usize, ldr: usize, act: 
 }
 
 /**
+ * Hands out work items 0, 1, 2 … to whichever thread asks first: every thread of an operation takes the
+ * next item from the counter (in the shared memory, set to 0 by the caller before the operation) until
+ * none is left. A thread that the machine's other work slows down simply takes fewer items; what each
+ * item computes, and in which order, does not depend on who takes it, so the results do not either.
+ */
+function take(counter: usize): i32 {
+  return atomic.add<i32>(counter, 1);
+}
+
+/**
  * C[M × N] = act(A[M × K] · B + bias) + R, with B packed (pack above), A's rows `lda` floats apart, C's
- * `ldc` and R's `ldr`; `bias` (N floats) and `res` may be 0 for none. This call computes the panels
- * (8-column groups) of its share `part` of `parts`; `scratch` holds gemmScratch() floats per part.
+ * `ldc` and R's `ldr`; `bias` (N floats) and `res` may be 0 for none. The work is split in items of up to
+ * MC rows × G panels (8-column groups), each computed whole (every k, in order) by the thread that takes
+ * it from `counter` (take); `scratch` holds gemmScratch() floats per part.
  */
 export function gemm(
   a: usize,
@@ -284,17 +297,70 @@ export function gemm(
   M: i32,
   act: i32,
   scratch: usize,
+  counter: usize,
   part: i32,
   parts: i32,
 ): void {
+  if (M <= 0 || N <= 0) return;
   const panels = (N + NR - 1) / NR;
-  const p0 = (panels * part) / parts;
-  const p1 = (panels * (part + 1)) / parts;
-  if (p0 >= p1 || M <= 0) return;
+  const blocks = (M + MC - 1) / MC;
+  // Up to 32 panels an item (each item packs its rows of A again), fewer when that would leave fewer than
+  // 8 items per thread.
+  let G = 32;
+  while (G > 1 && blocks * ((panels + G - 1) / G) < 8 * parts) G >>= 1;
+  const groups = (panels + G - 1) / G;
+  const items = blocks * groups;
+  const area = scratch + ((<usize>(gemmScratch() * part)) << 2);
   const ldaB = (<usize>lda) << 2;
   const ldcB = (<usize>ldc) << 2;
   const ldrB = (<usize>ldr) << 2;
-  const area = scratch + ((<usize>(gemmScratch() * part)) << 2);
+  for (let t = take(counter); t < items; t = take(counter)) {
+    // Consecutive items share the rows of A (and take the panels in turn).
+    const m0 = (t / groups) * MC;
+    const p0 = (t % groups) * G;
+    gemmBlock(
+      a,
+      ldaB,
+      b,
+      K,
+      N,
+      bias,
+      res,
+      ldrB,
+      c,
+      ldcB,
+      m0,
+      min(M, m0 + MC),
+      p0,
+      min(panels, p0 + G),
+      act,
+      area,
+    );
+  }
+}
+
+/**
+ * Rows [m0, m1) × panels [p0, p1) of gemm's C, on one thread; `area` holds gemmScratch() floats. Every
+ * element's sum runs over k in order (in KC steps), whatever the rows and panels of the call.
+ */
+function gemmBlock(
+  a: usize,
+  ldaB: usize,
+  b: usize,
+  K: i32,
+  N: i32,
+  bias: usize,
+  res: usize,
+  ldrB: usize,
+  c: usize,
+  ldcB: usize,
+  mStart: i32,
+  mEnd: i32,
+  p0: i32,
+  p1: i32,
+  act: i32,
+  area: usize,
+): void {
   // A 4 × 8 tile for the edges (a partial last panel or group of rows), then the packed block of A.
   const edge = area;
   const aPacked = area + 128;
@@ -302,8 +368,8 @@ export function gemm(
     const kc = min(KC, K - k0);
     const first = k0 === 0;
     const last = k0 + kc >= K;
-    for (let m0 = 0; m0 < M; m0 += MC) {
-      const m1 = min(M, m0 + MC);
+    for (let m0 = mStart; m0 < mEnd; m0 += MC) {
+      const m1 = min(mEnd, m0 + MC);
       packA(a + <usize>m0 * ldaB + ((<usize>k0) << 2), ldaB, m1 - m0, kc, aPacked);
       for (let p = p0; p < p1; p++) {
         const col = p * NR;
@@ -354,7 +420,7 @@ export function gemmScratch(): i32 {
 
 // ---- normalization ----
 
-/** out = (x − mean) / √(var + ε) · γ + β over rows of H (population variance), rows of this share. */
+/** out = (x − mean) / √(var + ε) · γ + β over rows of H (population variance), the rows split in items. */
 export function layerNorm(
   x: usize,
   out: usize,
@@ -363,12 +429,19 @@ export function layerNorm(
   M: i32,
   H: i32,
   eps: f32,
-  part: i32,
-  parts: i32,
+  counter: usize,
+  _part: i32,
+  _parts: i32,
 ): void {
-  const r0 = (M * part) / parts;
-  const r1 = (M * (part + 1)) / parts;
-  for (let r = r0; r < r1; r++) {
+  // Items of 8 rows, taken from the counter (take).
+  const items = (M + 7) >> 3;
+  for (let t = take(counter); t < items; t = take(counter)) {
+    for (let r = t << 3, r1 = min(M, (t << 3) + 8); r < r1; r++) layerNormRow(x, out, gamma, beta, r, H, eps);
+  }
+}
+
+function layerNormRow(x: usize, out: usize, gamma: usize, beta: usize, r: i32, H: i32, eps: f32): void {
+  {
     const row = x + ((<usize>(r * H)) << 2);
     const dst = out + ((<usize>(r * H)) << 2);
     let s = f32x4.splat(0);
@@ -477,11 +550,11 @@ export function attentionScratch(S: i32, d: i32): i32 {
 }
 
 /**
- * Scaled dot-product attention for every (batch row, head) pair of this share. `qkv` holds [B·S, ld]
+ * Scaled dot-product attention for every (batch row, head) pair. `qkv` holds [B·S, ld]
  * rows with the queries at column 0, keys at H and values at 2H (head h at h·d within each); `adder`
  * [B·S] is the additive mask per key; the context of head h lands in ctx[row][h·d …] (row stride ldc).
  * With `probs`, the probabilities are also written there as [B, A, S, S]. `scratch` holds `parts` areas
- * of attentionScratch(S, d) floats.
+ * of attentionScratch(S, d) floats. The (batch row, head) pairs are the items taken from `counter` (take).
  */
 export function attention(
   qkv: usize,
@@ -497,29 +570,62 @@ export function attention(
   d: i32,
   scale: f32,
   scratch: usize,
+  counter: usize,
   part: i32,
-  parts: i32,
+  _parts: i32,
 ): void {
   const pairs = B * A;
-  const q0 = (pairs * part) / parts;
-  const q1 = (pairs * (part + 1)) / parts;
   const area = scratch + ((<usize>(attentionScratch(S, d) * part)) << 2);
   const kT = area;
   const scores = kT + ((<usize>packedSize(d, S)) << 2);
   const vP = scores + ((<usize>(S * S)) << 2);
   const edge = vP + ((<usize>packedSize(S, d)) << 2);
   const ldB = (<usize>ld) << 2;
-  for (let pair = q0; pair < q1; pair++) {
+  for (let pair = take(counter); pair < pairs; pair = take(counter)) {
     const b = pair / A;
     const h = pair % A;
     const base = qkv + <usize>(b * S) * ldB + ((<usize>(h * d)) << 2);
     // Kᵀ (d × S) and V (S × d) as packed right operands.
     packTransposed(base + ((<usize>H) << 2), ld, d, S, kT);
     pack(base + ((<usize>(2 * H)) << 2), ld, S, d, vP);
-    gemm(base, ld, kT, d, S, 0, 0, 0, scores, S, S, ACT_NONE, edge, 0, 1);
+    gemmBlock(
+      base,
+      ldB,
+      kT,
+      d,
+      S,
+      0,
+      0,
+      0,
+      scores,
+      (<usize>S) << 2,
+      0,
+      S,
+      0,
+      (S + NR - 1) / NR,
+      ACT_NONE,
+      edge,
+    );
     softmaxRows(scores, S, S, S, scale, adder + ((<usize>(b * S)) << 2));
     if (probs) memory.copy(probs + ((<usize>(pair * S * S)) << 2), scores, (<usize>(S * S)) << 2);
     const out = ctx + <usize>(b * S) * ((<usize>ldc) << 2) + ((<usize>(h * d)) << 2);
-    gemm(scores, S, vP, S, d, 0, 0, 0, out, ldc, S, ACT_NONE, edge, 0, 1);
+    gemmBlock(
+      scores,
+      (<usize>S) << 2,
+      vP,
+      S,
+      d,
+      0,
+      0,
+      0,
+      out,
+      (<usize>ldc) << 2,
+      0,
+      S,
+      0,
+      (d + NR - 1) / NR,
+      ACT_NONE,
+      edge,
+    );
   }
 }
