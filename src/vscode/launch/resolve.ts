@@ -33,7 +33,6 @@ export const RESOLVE_COMMAND = 'modelGarden.launch.resolveConfiguration';
 export const CONFIG_BASE_URL_SETTING = 'modelGarden.launch.configFilesBaseUrl';
 export const GET_CONFIG_FILES = 'Get the Model Garden’s Config Files';
 export const USE_DOWNLOADED_PATHS = 'Use the Downloaded Paths';
-export const USE_DOWNLOADED_PATHS_COMMAND = 'modelGarden.launch.useDownloadedPaths';
 export const GET_CONFIG_FILES_COMMAND = 'modelGarden.launch.getConfigFiles';
 export const RESOLVED_SCHEME = 'model-garden-resolved';
 
@@ -333,9 +332,11 @@ export function registerResolve(
     vscode.workspace.onDidChangeTextDocument((e) => diagnostics.delete(e.document.uri)),
     // What the notification's Use the Downloaded Paths button does, for a resolve outcome's `replaced`.
     vscode.commands.registerCommand(
-      USE_DOWNLOADED_PATHS_COMMAND,
-      async (uri: vscode.Uri, index: number, replaced: StoreResolveOutcome['replaced']) =>
-        useDownloadedPaths(await vscode.workspace.openTextDocument(uri), index, replaced),
+      'modelGarden.launch.useDownloadedPaths',
+      async (uri?: unknown, index?: unknown, replaced?: StoreResolveOutcome['replaced']) =>
+        uri instanceof vscode.Uri && typeof index === 'number' && Array.isArray(replaced)
+          ? useDownloadedPaths(await vscode.workspace.openTextDocument(uri), index, replaced)
+          : false,
     ),
   );
 }
