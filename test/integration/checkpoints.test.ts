@@ -5,16 +5,10 @@ import * as vscode from 'vscode';
 import type { Comparison } from '../../src/core/checkpoint';
 import type { CheckpointNode } from '../../src/vscode/checkpoints/nodes';
 import { fixture } from '../fixtures';
+import { TINY_BERT_FILES } from '../support/tinyBert';
 import { topBitSnappyIndex } from '../support/corruptSnappy';
 import { activateExtension } from './extension';
 import { waitFor } from './wait';
-
-const FILES = [
-  'bert_model.ckpt.index',
-  'bert_model.ckpt.data-00000-of-00001',
-  'bert_config.json',
-  'vocab.txt',
-];
 
 describe('checkpoints in VS Code', () => {
   let root: string;
@@ -27,7 +21,7 @@ describe('checkpoints in VS Code', () => {
     root = folder.uri.fsPath;
     const dir = path.join(root, 'checkpoints', 'tiny_bert');
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of FILES) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+    for (const f of TINY_BERT_FILES) fs.copyFileSync(path.join(src, f), path.join(dir, f));
     copied = [path.join(root, 'checkpoints')];
     await activateExtension();
   });

@@ -6,18 +6,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fixture } from '../fixtures';
+import { TINY_BERT_FILES } from '../support/tinyBert';
 import { serveBytes, TestServer } from '../unit/download-server';
 import { tarGz } from '../unit/download-tar';
 import { activateExtension } from './extension';
 import { acceptWhenOpen } from './wait';
 
 const MODEL = 'bert_en_uncased_L-12_H-768_A-12';
-const FILES = [
-  'bert_model.ckpt.index',
-  'bert_model.ckpt.data-00000-of-00001',
-  'bert_config.json',
-  'vocab.txt',
-];
 
 describe('downloaded checkpoint to launch command', function () {
   let server: TestServer;
@@ -30,7 +25,10 @@ describe('downloaded checkpoint to launch command', function () {
       { name: 'tmp/', type: 'dir' },
       { name: 'tmp/temp_dir/', type: 'dir' },
       { name: 'tmp/temp_dir/raw/', type: 'dir' },
-      ...FILES.map((f) => ({ name: `tmp/temp_dir/raw/${f}`, data: fs.readFileSync(path.join(source, f)) })),
+      ...TINY_BERT_FILES.map((f) => ({
+        name: `tmp/temp_dir/raw/${f}`,
+        data: fs.readFileSync(path.join(source, f)),
+      })),
     ]);
     server = await new TestServer().start();
     server.on('/checkpoint.tar.gz', (req, res) => serveBytes(req, res, archive));

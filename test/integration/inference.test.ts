@@ -8,15 +8,10 @@ import { fixture } from '../fixtures';
 import { referenceForward, referenceMaskedLm } from '../support/referenceEncoder';
 import { readTinyBert } from '../support/tinyBert';
 import { assertStrictCsp } from './csp';
+import { selectText } from './editor';
 import { activateExtension } from './extension';
 
 const TEXT = 'all work and [MASK] play makes jack a dull boy';
-
-async function selectText(text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
-  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-  editor.selection = new vscode.Selection(0, 0, 0, text.length);
-}
 
 describe('inference panel (Run Model on Selection)', function () {
   let dir: string;

@@ -11,25 +11,15 @@ import * as vscode from 'vscode';
 import { findModel } from '../../src/core/catalog';
 import type { PanelState } from '../../src/webview/inference/protocol';
 import { fixture } from '../fixtures';
+import { TINY_BERT_FILES } from '../support/tinyBert';
 import { serveBytes, TestServer } from '../unit/download-server';
 import { tarGz } from '../unit/download-tar';
+import { selectText } from './editor';
 import { activateExtension } from './extension';
 import { acceptWhenOpen, waitFor } from './wait';
 
 const MODEL = 'bert_en_uncased_L-12_H-768_A-12';
-const FILES = [
-  'bert_model.ckpt.index',
-  'bert_model.ckpt.data-00000-of-00001',
-  'bert_config.json',
-  'vocab.txt',
-];
 const TEXT = 'all work and [MASK] play makes jack a dull boy';
-
-async function selectText(text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
-  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-  editor.selection = new vscode.Selection(0, 0, 0, text.length);
-}
 
 describe('Choose Model for Inference, per-kind Delete, workspace-relative checkpoint setting', function () {
   let server: TestServer;
@@ -44,7 +34,7 @@ describe('Choose Model for Inference, per-kind Delete, workspace-relative checkp
 
   const copyCheckpoint = (source: string, dir: string) => {
     fs.mkdirSync(dir, { recursive: true });
-    for (const f of FILES) fs.copyFileSync(path.join(source, f), path.join(dir, f));
+    for (const f of TINY_BERT_FILES) fs.copyFileSync(path.join(source, f), path.join(dir, f));
     return path.join(dir, 'bert_model.ckpt');
   };
 
@@ -60,7 +50,7 @@ describe('Choose Model for Inference, per-kind Delete, workspace-relative checkp
 
     const checkpoint = tarGz([
       { name: 'raw/', type: 'dir' },
-      ...FILES.map((f) => ({ name: `raw/${f}`, data: fs.readFileSync(path.join(source, f)) })),
+      ...TINY_BERT_FILES.map((f) => ({ name: `raw/${f}`, data: fs.readFileSync(path.join(source, f)) })),
     ]);
     const tokenizer = tarGz([
       { name: 'saved_model.pb', data: 'graph' },

@@ -23,6 +23,7 @@ import {
   writeStandInTfjsNode,
 } from '../support/standInTfjsNode';
 import { readTinyBert } from '../support/tinyBert';
+import { selectText } from './editor';
 import { activateExtension } from './extension';
 
 const TEXT = 'all work and [MASK] play makes jack a dull boy';
@@ -59,12 +60,6 @@ function serveRegistry(
       }),
     ),
   );
-}
-
-async function selectText(text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
-  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-  editor.selection = new vscode.Selection(0, 0, 0, text.length);
 }
 
 describe('Install Native Backend (local registry, stand-in tfjs-node)', function () {

@@ -5,6 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DenseWeights, EncoderWeights, Tensor } from '../../src/core/model/encoder';
 
+/** The files of the tiny BERT fixture (kerasbert_tiny_bert_tf1) that make a v3-style checkpoint folder. */
+export const TINY_BERT_FILES = [
+  'bert_model.ckpt.index',
+  'bert_model.ckpt.data-00000-of-00001',
+  'bert_config.json',
+  'vocab.txt',
+];
+
 interface DumpEntry {
   key: string;
   dtype_name: string;

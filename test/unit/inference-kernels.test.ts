@@ -10,24 +10,29 @@ import {
   type ActivationName,
   type Region,
 } from '../../src/core/inference/kernels/engine';
+import { rng } from '../support/random';
 import { referenceActivation } from '../support/referenceEncoder';
 
 /** float32 unit roundoff. */
 const U = 2 ** -24;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randoms(n: number, random: () => number, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
+}
+
+/** A region of `n` random values in `e`'s memory. */
+function randomRegion(e: KernelEngine, n: number, random: () => number): Region {
+  const r = e.alloc(n);
+  e.write(r, randoms(n, random));
+  return r;
+}
+
+/** A random K × N matrix, packed for gemm. */
+function randomPacked(e: KernelEngine, K: number, N: number, random: () => number): Region {
+  const src = randomRegion(e, K * N, random);
+  const packed = e.alloc(e.packedSize(K, N));
+  e.pack(src.ptr, N, K, N, packed);
+  return packed;
 }
 
 function kernelsFile(): string {
@@ -368,12 +373,8 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
       try {
         const random = rng(3);
         const [M, K, N] = [37, 70, 101];
-        const A = e.alloc(M * K);
-        e.write(A, randoms(M * K, random));
-        const Bs = e.alloc(K * N);
-        e.write(Bs, randoms(K * N, random));
-        const Bp = e.alloc(e.packedSize(K, N));
-        e.pack(Bs.ptr, N, K, N, Bp);
+        const A = randomRegion(e, M * K, random);
+        const Bp = randomPacked(e, K, N, random);
         const C = e.alloc(M * N);
         const scratch = e.alloc(e.gemmScratch());
         e.gemm({
@@ -390,8 +391,7 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
         });
         const [B, S, Hd, d] = [3, 17, 4, 8];
         const H = Hd * d;
-        const Q = e.alloc(B * S * 3 * H);
-        e.write(Q, randoms(B * S * 3 * H, random));
+        const Q = randomRegion(e, B * S * 3 * H, random);
         const Ad = e.alloc(B * S);
         e.view(Ad).fill(0);
         const ctx = e.alloc(B * S * H);
@@ -412,16 +412,10 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
         });
         // Past several 64-row blocks and 256-step k blocks, with the residual; and layer norm.
         const [M2, K2, N2] = [150, 600, 300];
-        const A2 = e.alloc(M2 * K2);
-        e.write(A2, randoms(M2 * K2, random));
-        const B2 = e.alloc(K2 * N2);
-        e.write(B2, randoms(K2 * N2, random));
-        const B2p = e.alloc(e.packedSize(K2, N2));
-        e.pack(B2.ptr, N2, K2, N2, B2p);
-        const R2 = e.alloc(M2 * N2);
-        e.write(R2, randoms(M2 * N2, random));
-        const bias2 = e.alloc(N2 + 8);
-        e.write(bias2, randoms(N2 + 8, random));
+        const A2 = randomRegion(e, M2 * K2, random);
+        const B2p = randomPacked(e, K2, N2, random);
+        const R2 = randomRegion(e, M2 * N2, random);
+        const bias2 = randomRegion(e, N2 + 8, random);
         const C2 = e.alloc(M2 * N2);
         e.gemm({
           a: A2.ptr,
@@ -437,10 +431,8 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
           M: M2,
           scratch: scratch.ptr,
         });
-        const gamma = e.alloc(N2);
-        e.write(gamma, randoms(N2, random));
-        const beta = e.alloc(N2);
-        e.write(beta, randoms(N2, random));
+        const gamma = randomRegion(e, N2, random);
+        const beta = randomRegion(e, N2, random);
         const normed = e.alloc(M2 * N2);
         e.layerNorm(C2.ptr, normed.ptr, gamma.ptr, beta.ptr, M2, N2, 1e-12);
         results.push([e.read(C), e.read(ctx), e.read(C2), e.read(normed)]);
@@ -464,12 +456,8 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
       };
       const random = rng(5);
       const [M, K, N] = [150, 300, 100];
-      const A = e.alloc(M * K);
-      e.write(A, randoms(M * K, random));
-      const Bs = e.alloc(K * N);
-      e.write(Bs, randoms(K * N, random));
-      const Bp = e.alloc(e.packedSize(K, N));
-      e.pack(Bs.ptr, N, K, N, Bp);
+      const A = randomRegion(e, M * K, random);
+      const Bp = randomPacked(e, K, N, random);
       // Scratch for two parts: part 0 uses the first area.
       const scratch = e.alloc(2 * e.gemmScratch());
       const whole = e.alloc(M * N);
@@ -490,10 +478,8 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
       alone('gemm', [A.ptr, K, Bp.ptr, K, N, 0, 0, 0, half.ptr, N, M, Activation.relu, scratch.ptr]);
       assert.deepEqual(e.read(half), e.read(whole));
 
-      const gamma = e.alloc(N);
-      e.write(gamma, randoms(N, random));
-      const beta = e.alloc(N);
-      e.write(beta, randoms(N, random));
+      const gamma = randomRegion(e, N, random);
+      const beta = randomRegion(e, N, random);
       const n1 = e.alloc(M * N);
       const n2 = e.alloc(M * N);
       e.view(n2).fill(0);
@@ -503,8 +489,7 @@ describe('WebAssembly kernels: two threads compute what one computes', function 
 
       const [B, S, Hd, d] = [2, 20, 3, 8];
       const H = Hd * d;
-      const Q = e.alloc(B * S * 3 * H);
-      e.write(Q, randoms(B * S * 3 * H, random));
+      const Q = randomRegion(e, B * S * 3 * H, random);
       const Ad = e.alloc(B * S);
       e.view(Ad).fill(0);
       const as = e.alloc(2 * e.attentionScratch(S, d));
